@@ -1,0 +1,393 @@
+package callisto.engine;
+
+import callisto.display.Display;
+import callisto.display.DisplayData;
+import callisto.runtime.Cancellation;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+
+/**
+ * The evaluation engine behind the Jupyter kernel, {@code callisto run} and {@code callisto shell}: a JShell
+ * session running in this JVM, with the stdlib on its classpath and its imports preloaded.
+ *
+ * <p>{@link #execute} runs one cell: it splits the cell into snippets, evaluates them in order, sends output to
+ * the given sink as it happens, and returns the last expression's value as the real object. Errors are reported
+ * at cell lines. {@link #interrupt} stops the running cell from another thread. One cell runs at a time.
+ */
+public final class Engine implements AutoCloseable {
+    /** Version of the preloaded startup script; bump it when the script changes meaning. */
+    public static final int STARTUP_VERSION = 1;
+    private static final String STARTUP = "/callisto/engine/startup-v" + STARTUP_VERSION + ".jsh";
+
+    private final OutputRouter router = OutputRouter.install();
+    private final CallistoExecutionControl control;
+    private final JShell jshell;
+    private final SourceCodeAnalysis analysis;
+    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    private final Map<String, RegisteredMagic> magics = new TreeMap<>();
+    private final Object running = new Object();
+    private int executionCount;
+    private volatile Cancellation.Token token;
+    private volatile boolean interruptRequested;
+
+    private record RegisteredMagic(String summary, Magic magic) {
+    }
+
+    /** Where a snippet's source sits: the cell's label and text, and the offset of the snippet in it. */
+    private record Origin(String label, String cell, int offset) {
+    }
+
+    private Engine(List<String> classpath) {
+        control = new CallistoExecutionControl(Engine.class.getClassLoader());
+        var builder = JShell.builder()
+                .executionEngine(new FixedProvider(control), Map.of())
+                .out(router.originalOut())
+                .err(router.originalErr())
+                .compilerOptions(compilerOptions().toArray(String[]::new));
+        jshell = builder.build();
+        for (String entry : classpath) {
+            if (!entry.isBlank()) jshell.addToClasspath(entry);
+        }
+        analysis = jshell.sourceCodeAnalysis();
+        BuiltinMagics.register(this);
+        String startup = readStartup();
+        CellError error = runCell("startup", startup, OutputSink.NONE).error;
+        if (error != null) {
+            jshell.close();
+            throw new IllegalStateException("Callisto startup script failed:\n" + error.plainText());
+        }
+    }
+
+    /** An engine whose classpath is this JVM's. */
+    public static Engine start() {
+        return start(List.of());
+    }
+
+    /** An engine whose classpath is this JVM's plus {@code extraClasspath}. */
+    public static Engine start(List<String> extraClasspath) {
+        var cp = new ArrayList<>(List.of(System.getProperty("java.class.path", "").split(File.pathSeparator)));
+        cp.addAll(extraClasspath);
+        return new Engine(cp);
+    }
+
+    /** The JShell session, for completion, documentation and variables. */
+    public JShell jshell() {
+        return jshell;
+    }
+
+    /** How many cells have run. */
+    public int executionCount() {
+        return executionCount;
+    }
+
+    /** Adds a magic; its name is used as {@code %name} and {@code %%name}. */
+    public synchronized void registerMagic(String name, String summary, Magic magic) {
+        magics.put(name, new RegisteredMagic(summary, magic));
+    }
+
+    /** The registered magics, name to one-line summary. */
+    public synchronized Map<String, String> magics() {
+        var m = new TreeMap<String, String>();
+        magics.forEach((k, v) -> m.put(k, v.summary()));
+        return m;
+    }
+
+    /**
+     * Runs one cell, sending its output to {@code sink} as it happens; returns when the cell ends (normally,
+     * with an error, or interrupted).
+     */
+    public CellResult execute(String code, OutputSink sink) {
+        synchronized (running) {
+            int n = ++executionCount;
+            var outcome = runCell("Cell In[" + n + "]", code, sink);
+            return new CellResult(n, outcome.value, outcome.display, outcome.error);
+        }
+    }
+
+    /**
+     * Stops the running cell: snippet loops stop at their next branch, blocked threads are interrupted, and
+     * library loops see {@link Cancellation#check()} fail. The cell ends with error {@code Interrupted}.
+     * Does nothing when no cell runs.
+     */
+    public void interrupt() {
+        interruptRequested = true;
+        Cancellation.Token t = token;
+        if (t != null) t.cancel();
+        jshell.stop();
+    }
+
+    @Override
+    public void close() {
+        jshell.close();
+    }
+
+    /** The cell being run, as magics see it. */
+    public final class Cell {
+        private final String label;
+        private final String text;
+        private final OutputSink sink;
+        private Outcome last = new Outcome(null, null, null);
+
+        private Cell(String label, String text, OutputSink sink) {
+            this.label = label;
+            this.text = text;
+            this.sink = sink;
+        }
+
+        /** Where the cell's output goes. */
+        public OutputSink sink() {
+            return sink;
+        }
+
+        /** The engine running the cell. */
+        public Engine engine() {
+            return Engine.this;
+        }
+
+        /**
+         * Runs Java code in this cell; {@code offset} is where the code starts in the cell's text, for error
+         * positions. Returns the error that ended it, or null; the last value becomes the cell's result.
+         */
+        public CellError runJava(String code, int offset) {
+            last = runSnippets(this, code, offset);
+            return last.error;
+        }
+
+        String label() {
+            return label;
+        }
+
+        String text() {
+            return text;
+        }
+    }
+
+    private record Outcome(Object value, DisplayData display, CellError error) {
+    }
+
+    private Outcome runCell(String label, String code, OutputSink sink) {
+        var route = router.enter(sink);
+        token = new Cancellation.Token();
+        Cancellation.bind(token);
+        interruptRequested = false;
+        var cell = new Cell(label, code, sink);
+        try {
+            ParsedCell parsed = ParsedCell.parse(code);
+            for (var call : parsed.lineMagics()) {
+                CellError e = runMagic(call, cell);
+                if (e != null) return new Outcome(null, null, e);
+            }
+            if (parsed.cellMagic() != null) {
+                CellError e = runMagic(parsed.cellMagic(), cell);
+                return e != null ? new Outcome(null, null, e) : cell.last;
+            }
+            return runSnippets(cell, parsed.code(), 0);
+        } finally {
+            router.leave(route);
+        }
+    }
+
+    private CellError runMagic(ParsedCell.MagicCall call, Cell cell) {
+        RegisteredMagic m;
+        synchronized (this) {
+            m = magics.get(call.name());
+        }
+        String kind = call.body() == null ? "%" : "%%";
+        if (m == null) {
+            String known = magics().keySet().stream().map(k -> "%" + k).reduce((a, b) -> a + ", " + b).orElse("none");
+            return Tracebacks.simple("UnknownMagic",
+                    "unknown magic " + kind + call.name() + " at " + cell.label() + ", line " + call.line()
+                            + "; known magics: " + known);
+        }
+        try {
+            m.magic().run(call.args(), call.body(), cell);
+            return null;
+        } catch (BuiltinMagics.MagicFailure f) {
+            return f.error;
+        } catch (Exception e) {
+            if (interruptRequested) return Tracebacks.interrupted(null);
+            return Tracebacks.simple("MagicError", kind + call.name() + ": " + e.getMessage());
+        }
+    }
+
+    private Outcome runSnippets(Cell cell, String code, int base) {
+        Object value = null;
+        boolean hasValue = false;
+        int pos = 0;
+        while (true) {
+            while (pos < code.length() && Character.isWhitespace(code.charAt(pos))) pos++;
+            if (pos >= code.length()) break;
+            String rest = code.substring(pos);
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            String source;
+            int consumed;
+            switch (info.completeness()) {
+                case EMPTY -> {
+                    pos = code.length();
+                    continue;
+                }
+                case COMPLETE, COMPLETE_WITH_SEMI, UNKNOWN -> {
+                    source = info.source();
+                    consumed = rest.length() - info.remaining().length();
+                }
+                default -> { // incomplete at the end of the cell: evaluate it to get the compiler's message
+                    source = rest;
+                    consumed = rest.length();
+                }
+            }
+            if (source == null || source.isBlank()) {
+                source = rest;
+                consumed = rest.length();
+            }
+            int offset = base + pos;
+            pos += consumed;
+
+            control.resetLast();
+            if (interruptRequested) return new Outcome(null, null, Tracebacks.interrupted(null));
+            List<SnippetEvent> events = jshell.eval(source);
+            hasValue = false;
+            value = null;
+            for (SnippetEvent ev : events) {
+                if (ev.causeSnippet() != null) continue;
+                Snippet s = ev.snippet();
+                origins.put(s.id(), new Origin(cell.label(), cell.text(), offset));
+                CellError error = errorOf(ev, cell, offset);
+                if (error != null) return new Outcome(null, null, error);
+                noteUnresolved(ev, cell);
+                if (isResult(s)) {
+                    hasValue = true;
+                    value = control.lastValue();
+                }
+            }
+        }
+        if (!hasValue) return new Outcome(null, null, null);
+        try {
+            return new Outcome(value, Display.render(value), null);
+        } catch (RuntimeException | LinkageError e) {
+            return new Outcome(value, null, Tracebacks.simple("RenderError",
+                    "could not render the cell's value (" + value.getClass().getName() + "): " + e));
+        }
+    }
+
+    private static boolean isResult(Snippet s) {
+        return switch (s.subKind()) {
+            case TEMP_VAR_EXPRESSION_SUBKIND, VAR_VALUE_SUBKIND, OTHER_EXPRESSION_SUBKIND -> true;
+            default -> false;
+        } && !(s instanceof ExpressionSnippet e && e.typeName().equals("void"));
+    }
+
+    private CellError errorOf(SnippetEvent ev, Cell cell, int offset) {
+        if (ev.status() == Snippet.Status.REJECTED) {
+            List<Diag> diags = jshell.diagnostics(ev.snippet()).filter(Diag::isError).toList();
+            return Tracebacks.compile(cell.label(), cell.text(), offset, diags);
+        }
+        Throwable thrown = control.lastThrown();
+        if (interruptRequested) return Tracebacks.interrupted(frames(ev.exception()));
+        if (thrown instanceof SnippetExit.ExitRequest exit) {
+            return Tracebacks.simple("SystemExit", exit.getMessage(), frames(ev.exception()));
+        }
+        if (thrown instanceof CancellationException && thrown.getMessage() != null
+                && thrown.getMessage().equals("Interrupted")) {
+            return Tracebacks.interrupted(frames(ev.exception()));
+        }
+        JShellException ex = ev.exception();
+        if (ex instanceof UnresolvedReferenceException u) {
+            var names = jshell.unresolvedDependencies(u.getSnippet()).toList();
+            return Tracebacks.simple("UnresolvedReference",
+                    describe(u.getSnippet()) + " cannot be used until " + String.join(", ", names) + " is defined");
+        }
+        if (ex instanceof EvalException e) return Tracebacks.runtime(e, this::locate);
+        return null;
+    }
+
+    private List<String> frames(JShellException ex) {
+        return ex == null ? List.of() : Tracebacks.frameLines(ex.getStackTrace(), this::locate);
+    }
+
+    private void noteUnresolved(SnippetEvent ev, Cell cell) {
+        if (ev.status() != Snippet.Status.RECOVERABLE_DEFINED && ev.status() != Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            return;
+        }
+        if (!(ev.snippet() instanceof jdk.jshell.DeclarationSnippet d)) return;
+        var names = jshell.unresolvedDependencies(d).toList();
+        if (!names.isEmpty()) {
+            cell.sink().stream("stderr", "note: " + describe(d) + " cannot be used until "
+                    + String.join(", ", names) + " is defined\n");
+        }
+    }
+
+    private static String describe(Snippet s) {
+        return switch (s) {
+            case jdk.jshell.MethodSnippet m -> "method " + m.name() + "(" + m.parameterTypes() + ")";
+            case jdk.jshell.TypeDeclSnippet t -> "type " + t.name();
+            case jdk.jshell.VarSnippet v -> "variable " + v.name();
+            default -> "snippet " + s.source().strip();
+        };
+    }
+
+    /** Maps a snippet frame to "Cell In[n], line L" and the source line, or null for a frame of library code. */
+    private Tracebacks.Location locate(StackTraceElement frame) {
+        String file = frame.getFileName();
+        if (file == null || !file.startsWith("#")) return null;
+        Origin o = origins.get(file.substring(1));
+        if (o == null) return null;
+        int line = Tracebacks.lineOf(o.cell(), o.offset()) + Math.max(frame.getLineNumber(), 1) - 1;
+        return new Tracebacks.Location(o.label(), line, Tracebacks.sourceLine(o.cell(), line));
+    }
+
+    private static List<String> compilerOptions() {
+        var options = new ArrayList<String>();
+        List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--add-modules=") || a.equals("--enable-preview")) {
+                options.add(a);
+            } else if (a.equals("--add-modules") && i + 1 < args.size()) {
+                options.add("--add-modules=" + args.get(++i));
+            }
+        }
+        options.add("-Xlint:-incubating");
+        return options;
+    }
+
+    private static String readStartup() {
+        try (InputStream in = Engine.class.getResourceAsStream(STARTUP)) {
+            if (in == null) throw new IllegalStateException("missing resource " + STARTUP);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Hands JShell the execution control this engine keeps a reference to. */
+    private record FixedProvider(CallistoExecutionControl control) implements jdk.jshell.spi.ExecutionControlProvider {
+        @Override
+        public String name() {
+            return "callisto-engine";
+        }
+
+        @Override
+        public jdk.jshell.spi.ExecutionControl generate(jdk.jshell.spi.ExecutionEnv env, Map<String, String> params) {
+            return control;
+        }
+    }
+}

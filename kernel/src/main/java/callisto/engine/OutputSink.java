@@ -1,0 +1,37 @@
+package callisto.engine;
+
+import callisto.display.DisplayData;
+
+/**
+ * Receives a cell's output as it happens, in order. The Jupyter kernel publishes it on iopub, {@code callisto run}
+ * collects it into the notebook, the shell prints it. Called from whichever thread produced the output.
+ */
+public interface OutputSink {
+    /** Text written to {@code System.out} ("stdout") or {@code System.err} ("stderr"). */
+    void stream(String name, String text);
+
+    /** A new display output. */
+    void display(DisplayData data, String displayId);
+
+    /** Replaces earlier outputs with {@code displayId}. */
+    void updateDisplay(DisplayData data, String displayId);
+
+    /** Clears the cell's output; with {@code wait}, when the next output arrives. */
+    default void clearOutput(boolean wait) {
+    }
+
+    /** A sink that drops everything. */
+    OutputSink NONE = new OutputSink() {
+        @Override
+        public void stream(String name, String text) {
+        }
+
+        @Override
+        public void display(DisplayData data, String displayId) {
+        }
+
+        @Override
+        public void updateDisplay(DisplayData data, String displayId) {
+        }
+    };
+}

@@ -1,0 +1,18 @@
+// Callisto startup, version 1: the JDK's usual jshell imports, then the stdlib's.
+import java.io.*;
+import java.math.*;
+import java.net.*;
+import java.nio.file.*;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.function.*;
+import java.util.regex.*;
+import java.util.stream.*;
+import callisto.display.*;
+import callisto.runtime.Cancellation;
+import static callisto.display.Display.display;
+import static callisto.display.Display.html;
+import static callisto.display.Display.markdown;
+import static callisto.display.Display.latex;
+import static callisto.display.Display.svg;
+import static callisto.display.Display.json;

@@ -1,0 +1,241 @@
+package callisto.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EngineTest {
+    static Engine engine;
+
+    @BeforeAll
+    static void start() {
+        engine = Engine.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    static CellResult run(String code) {
+        return engine.execute(code, new Recorder());
+    }
+
+    static CellResult run(String code, Recorder out) {
+        return engine.execute(code, out);
+    }
+
+    @Test
+    void lastExpressionIsTheRealObject() {
+        var r = run("var list = new ArrayList<Integer>(List.of(1, 2));\nlist.add(3);\nlist");
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertTrue(r.value() instanceof java.util.ArrayList<?>, "value is " + r.value());
+        assertEquals(List.of(1, 2, 3), r.value());
+        assertEquals("[1, 2, 3]", r.display().plainText());
+    }
+
+    @Test
+    void temporaryExpressionAndVariableValues() {
+        assertEquals(7, run("3 + 4").value());
+        run("int seven = 7;");
+        assertEquals(7, run("seven").value());
+    }
+
+    @Test
+    void statementsAndVoidCallsGiveNoResult() {
+        var out = new Recorder();
+        var r = run("int q = 5;\nSystem.out.println(q);", out);
+        assertTrue(r.ok());
+        assertFalse(r.hasResult());
+        assertEquals("5\n", out.out());
+        assertFalse(run("int unused = 3;").hasResult());
+        assertFalse(run("for (int i = 0; i < 2; i++) { }").hasResult());
+    }
+
+    @Test
+    void executionCountGrows() {
+        int before = engine.executionCount();
+        var r = run("1");
+        assertEquals(before + 1, r.executionCount());
+    }
+
+    @Test
+    void compileErrorPointsAtTheCellLine() {
+        var r = run("int a = 1;\nint b = 2;\nint c = \"three\";");
+        assertFalse(r.ok());
+        assertEquals("CompileError", r.error().ename());
+        String tb = r.error().plainText();
+        assertTrue(tb.contains("Cell In[" + r.executionCount() + "], line 3"), tb);
+        assertTrue(tb.contains("int c = \"three\";"), tb);
+        // the caret sits under the string literal, which starts at column 8
+        assertTrue(tb.contains("\n            ^^^^^^^\n"), tb);
+        assertTrue(r.error().evalue().contains("incompatible types"), r.error().evalue());
+    }
+
+    @Test
+    void compileErrorAfterBlankLinesAndComments() {
+        var r = run("// setup\n\n\n   double d = 1.0;\n   String s = d;\n");
+        assertFalse(r.ok());
+        assertTrue(r.error().plainText().contains("line 5"), r.error().plainText());
+    }
+
+    @Test
+    void runtimeExceptionFramesAreCellLines() {
+        run("int divide(int x) {\n  int zero = 0;\n  return x / zero;\n}");
+        var r = run("int a = 1;\n\ndivide(a)");
+        assertFalse(r.ok());
+        assertEquals("java.lang.ArithmeticException", r.error().ename());
+        String tb = r.error().plainText();
+        int defined = r.executionCount() - 1;
+        assertTrue(tb.contains("Cell In[" + defined + "], line 3, in divide"), tb);
+        assertTrue(tb.contains("return x / zero;"), tb);
+        assertTrue(tb.contains("Cell In[" + r.executionCount() + "], line 3"), tb);
+        assertFalse(tb.contains("jdk.jshell"), tb);
+        assertFalse(tb.contains("callisto.engine"), tb);
+        assertFalse(tb.contains("java.lang.reflect"), tb);
+    }
+
+    @Test
+    void snippetsAfterAnErrorDoNotRun() {
+        var out = new Recorder();
+        var r = run("System.out.println(\"before\");\nint x = 1 / 0;\nSystem.out.println(\"after\");", out);
+        assertFalse(r.ok());
+        assertEquals("before\n", out.out());
+    }
+
+    @Test
+    void systemExitIsAnErrorAndTheSessionLives() {
+        var r = run("System.out.println(\"bye\");\nSystem.exit(3);");
+        assertEquals("SystemExit", r.error().ename());
+        assertTrue(r.error().evalue().contains("System.exit(3)"), r.error().evalue());
+        assertEquals("SystemExit", run("Runtime.getRuntime().halt(4);").error().ename());
+        assertEquals("SystemExit", run("void quit() { System.exit(1); }\nquit();").error().ename());
+        assertEquals(2, run("1 + 1").value());
+    }
+
+    @Test
+    void stackOverflowIsAnError() {
+        run("int down(int n) { return down(n + 1) + 1; }");
+        var r = run("down(0)");
+        assertEquals("java.lang.StackOverflowError", r.error().ename());
+        assertTrue(r.error().traceback().size() < 200, "traceback is " + r.error().traceback().size() + " lines");
+        assertEquals(3, run("1 + 2").value());
+    }
+
+    @Test
+    void outOfMemoryIsAnError() {
+        var r = run("{ var hog = new ArrayList<long[]>(); while (true) hog.add(new long[1 << 20]); }");
+        assertEquals("java.lang.OutOfMemoryError", r.error().ename());
+        assertEquals(long[].class, run("new long[1 << 20]").value().getClass());
+    }
+
+    @Test
+    void failingStaticInitializerThenRedefinition() {
+        run("class Boom { static int v = Integer.parseInt(\"x\"); }");
+        var r = run("Boom.v");
+        assertEquals("java.lang.ExceptionInInitializerError", r.error().ename());
+        assertTrue(r.error().plainText().contains("NumberFormatException"), r.error().plainText());
+        assertFalse(run("Boom.v").ok());
+        assertTrue(run("class Boom { static int v = 42; }").ok());
+        assertEquals(42, run("Boom.v").value());
+    }
+
+    @Test
+    void redefiningMethodsRecordsAndClasses() {
+        run("int twice(int x) { return 2 * x; }");
+        assertEquals(6, run("twice(3)").value());
+        run("int twice(int x) { return x + x + 1; }");
+        assertEquals(7, run("twice(3)").value());
+
+        run("record P(int x) { }");
+        run("var p = new P(1);");
+        run("record P(int x, int y) { }");
+        assertEquals("P[x=1, y=2]", run("new P(1, 2)").display().plainText());
+
+        run("class Counter { int n; int next() { return ++n; } }");
+        run("class Counter { int n = 10; int next() { return n += 10; } }");
+        assertEquals(20, run("new Counter().next()").value());
+    }
+
+    @Test
+    void outputFromThreadsTheCellStartedGoesToTheCell() {
+        var out = new Recorder();
+        var r = run("""
+                var t = new Thread(() -> System.out.println("from thread"));
+                t.start();
+                t.join();
+                System.err.println("to err");
+                System.out.println("main");""", out);
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertEquals("from thread\nmain\n", out.out());
+        assertEquals("to err\n", out.err());
+    }
+
+    @Test
+    void streamsAndDisplaysKeepTheirOrder() {
+        var out = new Recorder();
+        var r = run("System.out.print(\"a\");\ndisplay(html(\"<b>b</b>\"));\nSystem.out.print(\"c\");", out);
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertEquals(List.of("stream", "display", "stream"), out.events.stream().map(Recorder.Event::kind).toList());
+        assertEquals("<b>b</b>", out.events.get(1).data().data().get("text/html"));
+    }
+
+    @Test
+    void displayHandleUpdatesInPlace() {
+        var out = new Recorder();
+        run("var h = display(\"one\");\nh.update(\"two\");", out);
+        assertEquals("display", out.events.get(0).kind());
+        assertEquals("update", out.events.get(1).kind());
+        assertEquals(out.events.get(0).name(), out.events.get(1).name());
+        assertEquals("two", out.events.get(1).text());
+    }
+
+    @Test
+    void unicodeOutputSurvives() {
+        var out = new Recorder();
+        run("System.out.println(\"λ → ∞ 😀\");", out);
+        assertEquals("λ → ∞ 😀\n", out.out());
+    }
+
+    @Test
+    void unknownMagicListsTheKnownOnes() {
+        var r = run("%nosuch 1 2\nint z = 1;");
+        assertEquals("UnknownMagic", r.error().ename());
+        assertTrue(r.error().evalue().contains("%nosuch"), r.error().evalue());
+        assertTrue(r.error().evalue().contains("%time"), r.error().evalue());
+    }
+
+    @Test
+    void cellMagicTimeRunsItsBody() {
+        var out = new Recorder();
+        var r = run("%%time\nint timed = 6 * 7;\ntimed", out);
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertTrue(out.out().startsWith("Wall time: "), out.out());
+        var bad = run("%%time\nint fine = 1;\nint broken = \"x\";");
+        assertTrue(bad.error().plainText().contains("line 3"), bad.error().plainText());
+    }
+
+    @Test
+    void forwardReferenceIsNotedNotFatal() {
+        var out = new Recorder();
+        var r = run("int usesLater() { return later(); }", out);
+        assertTrue(r.ok());
+        assertTrue(out.err().contains("later"), out.err());
+        assertEquals("UnresolvedReference", run("usesLater()").error().ename());
+        run("int later() { return 5; }");
+        assertEquals(5, run("usesLater()").value());
+    }
+
+    @Test
+    void startupImportsAreThere() {
+        assertNotNull(run("new ArrayList<String>()").value());
+        assertNull(run("Cancellation.check();").error());
+    }
+}
