@@ -354,7 +354,8 @@ public final class Engine implements AutoCloseable {
         return new Tracebacks.Location(o.label(), line, Tracebacks.sourceLine(o.cell(), line));
     }
 
-    private static List<String> compilerOptions() {
+    /** The javac flags snippets compile with: this JVM's module flags, so the same APIs resolve. */
+    public static List<String> compilerOptions() {
         var options = new ArrayList<String>();
         List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
         for (int i = 0; i < args.size(); i++) {
@@ -367,6 +368,11 @@ public final class Engine implements AutoCloseable {
         }
         options.add("-Xlint:-incubating");
         return options;
+    }
+
+    /** The preloaded startup script (imports), as JShell source. */
+    public static String startupScript() {
+        return readStartup();
     }
 
     private static String readStartup() {

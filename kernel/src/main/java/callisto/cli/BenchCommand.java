@@ -1,0 +1,89 @@
+package callisto.cli;
+
+import callisto.engine.Engine;
+import callisto.engine.OutputSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code callisto bench}: the engine's own numbers (docs/benchmarks.md): cold start of {@code callisto run} on a
+ * one-cell notebook, as a fresh process each time, and the cost of a trivial cell once the engine is warm.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure cold start of 'callisto run' and the per-cell overhead of the engine.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--runs", description = "Cold starts to time (default ${DEFAULT-VALUE}).")
+    int runs = 10;
+
+    @Option(names = "--cells", description = "Trivial cells to time after warm-up (default ${DEFAULT-VALUE}).")
+    int cells = 2000;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = System.out;
+        out.println("| measure | median | mean | min | max |");
+        out.println("| --- | --- | --- | --- | --- |");
+        double[] cold = coldStarts();
+        out.println(row("cold start of `callisto run` on a one-cell notebook (s)", cold, 1));
+        double[] cell = trivialCells();
+        out.println(row("trivial cell `1 + 1` after warm-up (ms)", cell, 1e3));
+        return 0;
+    }
+
+    private double[] coldStarts() throws Exception {
+        Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path argsFile = jar.resolveSibling("jvm.args");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path nb = Files.createTempFile("callisto-bench-", ".ipynb");
+        Files.writeString(nb, """
+                {"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                  "source": ["1 + 1"]}],
+                 "metadata": {"kernelspec": {"name": "callisto", "language": "java", "display_name": "Java (Callisto)"}},
+                 "nbformat": 4, "nbformat_minor": 5}
+                """);
+        var times = new double[runs];
+        try {
+            for (int i = 0; i < runs; i++) {
+                var cmd = new ArrayList<>(List.of(java));
+                if (Files.exists(argsFile)) cmd.add("@" + argsFile);
+                cmd.addAll(List.of("-jar", jar.toString(), "run", nb.toString()));
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                int code = p.waitFor();
+                times[i] = (System.nanoTime() - t0) / 1e9;
+                if (code != 0) throw new IllegalStateException("callisto run exited " + code + " in the benchmark");
+            }
+        } finally {
+            Files.deleteIfExists(nb);
+        }
+        return times;
+    }
+
+    private double[] trivialCells() {
+        try (Engine engine = Engine.start()) {
+            for (int i = 0; i < 500; i++) engine.execute("1 + 1", OutputSink.NONE);
+            var times = new double[cells];
+            for (int i = 0; i < cells; i++) {
+                long t0 = System.nanoTime();
+                engine.execute("1 + 1", OutputSink.NONE);
+                times[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            return times;
+        }
+    }
+
+    private static String row(String name, double[] xs, double scale) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        double mean = Arrays.stream(s).average().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f |", name,
+                s[s.length / 2] * scale, mean * scale, s[0] * scale, s[s.length - 1] * scale);
+    }
+}

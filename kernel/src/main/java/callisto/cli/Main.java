@@ -1,0 +1,38 @@
+package callisto.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code callisto} command line. {@code ./callisto test} is handled by the launcher script (it runs Maven). */
+@Command(name = "callisto", mixinStandardHelpOptions = true, version = "callisto 0.1.0",
+        description = "Reproduce machine-learning papers as executable notebooks on the JVM.",
+        subcommands = {RunCommand.class, ShellCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (for tests: no System.exit). */
+    public static int execute(String... args) {
+        return execute(null, args);
+    }
+
+    /** Runs the CLI with its messages and progress going to {@code err} (null: stderr). */
+    public static int execute(java.io.PrintWriter err, String... args) {
+        var cli = new CommandLine(new Main());
+        if (err != null) cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            commandLine.getErr().println("callisto: " + e.getMessage());
+            return 2;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,186 @@
+package callisto.notebook;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * JSON as plain Java values (LinkedHashMap, ArrayList, String, Boolean, null, {@link Num}), read with Jackson
+ * and written exactly as Jupyter's nbformat writes notebooks ({@code json.dumps(indent=1, sort_keys=True,
+ * ensure_ascii=False)} plus a final newline), so a notebook written by Jupyter comes back byte for byte.
+ */
+final class Json {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNumberLength(10_000)
+                    .build())
+            .build();
+
+    private Json() {
+    }
+
+    /** A number kept as its text, so it is written back unchanged. */
+    record Num(String text) {
+        static Num of(long value) {
+            return new Num(Long.toString(value));
+        }
+    }
+
+    /** A syntax error, with the 1-based line and column where the parser stopped. */
+    static final class SyntaxError extends Exception {
+        SyntaxError(String message) {
+            super(message);
+        }
+    }
+
+    static Object parse(String text) throws SyntaxError {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken first = p.nextToken();
+            if (first == null) throw new SyntaxError("empty file");
+            Object value = read(p, first);
+            JsonToken extra = p.nextToken();
+            if (extra != null) throw new SyntaxError("unexpected data after the JSON value " + at(p.currentLocation()));
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new SyntaxError(e.getOriginalMessage().lines().findFirst().orElse("invalid JSON")
+                    + " " + at(e.getLocation()));
+        } catch (IOException e) {
+            throw new SyntaxError("invalid JSON: " + e.getMessage());
+        }
+    }
+
+    private static String at(JsonLocation loc) {
+        return loc == null ? "" : "at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    private static Object read(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case START_OBJECT -> {
+                var map = new LinkedHashMap<String, Object>();
+                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+                    String key = p.currentName();
+                    map.put(key, read(p, p.nextToken()));
+                }
+                yield map;
+            }
+            case START_ARRAY -> {
+                var list = new ArrayList<Object>();
+                for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) list.add(read(p, v));
+                yield list;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new Num(p.getText());
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new IOException("unexpected token " + t);
+        };
+    }
+
+    /** Writes {@code value} the way nbformat does, ending with a newline. */
+    static String write(Object value) {
+        var sb = new StringBuilder(1 << 16);
+        write(sb, value, 0);
+        return sb.append('\n').toString();
+    }
+
+    private static void write(StringBuilder sb, Object value, int depth) {
+        switch (value) {
+            case null -> sb.append("null");
+            case String s -> string(sb, s);
+            case Boolean b -> sb.append(b);
+            case Num n -> sb.append(n.text());
+            case Integer i -> sb.append(i);
+            case Long l -> sb.append(l);
+            case Map<?, ?> m -> {
+                if (m.isEmpty()) {
+                    sb.append("{}");
+                    return;
+                }
+                var sorted = new TreeMap<String, Object>(Json::compareCodePoints);
+                m.forEach((k, v) -> sorted.put((String) k, v));
+                sb.append('{');
+                boolean first = true;
+                for (var e : sorted.entrySet()) {
+                    sb.append(first ? "\n" : ",\n");
+                    first = false;
+                    indent(sb, depth + 1);
+                    string(sb, e.getKey());
+                    sb.append(": ");
+                    write(sb, e.getValue(), depth + 1);
+                }
+                sb.append('\n');
+                indent(sb, depth);
+                sb.append('}');
+            }
+            case List<?> l -> {
+                if (l.isEmpty()) {
+                    sb.append("[]");
+                    return;
+                }
+                sb.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    sb.append(i == 0 ? "\n" : ",\n");
+                    indent(sb, depth + 1);
+                    write(sb, l.get(i), depth + 1);
+                }
+                sb.append('\n');
+                indent(sb, depth);
+                sb.append(']');
+            }
+            default -> throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+        }
+    }
+
+    /** Python sorts keys by code point; String.compareTo would order by UTF-16 unit. */
+    private static int compareCodePoints(String a, String b) {
+        int i = 0, j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i), cb = b.codePointAt(j);
+            if (ca != cb) return Integer.compare(ca, cb);
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    private static void indent(StringBuilder sb, int depth) {
+        for (int i = 0; i < depth; i++) sb.append(' ');
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}
