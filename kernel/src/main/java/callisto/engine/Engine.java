@@ -259,6 +259,8 @@ public final class Engine implements AutoCloseable {
                 consumed = rest.length();
             }
             int offset = base + pos;
+            // As in IPython, an expression the user ended with ';' shows no result: display(x); is a statement.
+            boolean terminated = lastSignificantChar(rest, consumed) == ';';
             pos += consumed;
 
             control.resetLast();
@@ -273,10 +275,13 @@ public final class Engine implements AutoCloseable {
                 CellError error = errorOf(ev, cell, offset);
                 if (error != null) return new Outcome(null, null, error);
                 noteUnresolved(ev, cell);
-                if (isResult(s)) {
+                if (isResult(s) && !terminated) {
                     hasValue = true;
                     value = control.lastValue();
                 }
+                // Every active declaration is imported into each later snippet's wrapper, so JShell's $N
+                // temporaries would make every cell slower than the last; the value is already in hand.
+                if (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) jshell.drop(s);
             }
         }
         if (!hasValue) return new Outcome(null, null, null);
@@ -286,6 +291,39 @@ public final class Engine implements AutoCloseable {
             return new Outcome(value, null, Tracebacks.simple("RenderError",
                     "could not render the cell's value (" + value.getClass().getName() + "): " + e));
         }
+    }
+
+    /** The last character of {@code text[0, end)} outside comments and whitespace, or 0. */
+    static char lastSignificantChar(String text, int end) {
+        char last = 0;
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            char next = i + 1 < end ? text.charAt(i + 1) : 0;
+            if (c == '/' && next == '/') {
+                while (i < end && text.charAt(i) != '\n') i++;
+            } else if (c == '/' && next == '*') {
+                i += 2;
+                while (i + 1 < end && !(text.charAt(i) == '*' && text.charAt(i + 1) == '/')) i++;
+                i++;
+            } else if (c == '"' || c == '\'') {
+                boolean block = c == '"' && text.startsWith("\"\"\"", i);
+                i += block ? 3 : 1;
+                while (i < end) {
+                    char d = text.charAt(i);
+                    if (d == '\\') {
+                        i += 2;
+                        continue;
+                    }
+                    if (block ? text.startsWith("\"\"\"", i) : d == c || d == '\n') break;
+                    i++;
+                }
+                if (block) i += 2;
+                last = c;
+            } else if (!Character.isWhitespace(c)) {
+                last = c;
+            }
+        }
+        return last;
     }
 
     private static boolean isResult(Snippet s) {

@@ -159,7 +159,7 @@ public final class NotebookRunner {
     private static String firstLine(String source) {
         for (String line : source.split("\n")) {
             String t = line.strip();
-            if (!t.isEmpty()) return t.length() > 60 ? t.substring(0, 57) + "..." : t;
+            if (!t.isEmpty() && !t.startsWith("//")) return t.length() > 60 ? t.substring(0, 57) + "..." : t;
         }
         return "(empty)";
     }

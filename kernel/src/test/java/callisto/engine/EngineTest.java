@@ -60,6 +60,24 @@ class EngineTest {
     }
 
     @Test
+    void aTrailingSemicolonSuppressesTheResult() {
+        assertFalse(run("Math.max(1, 2);").hasResult());
+        assertFalse(run("display(\"shown once\");").hasResult());
+        assertEquals(2, run("Math.max(1, 2) // no semicolon").value());
+    }
+
+    @Test
+    void semicolonDetectionIgnoresCommentsAndStrings() {
+        assertEquals(';', Engine.lastSignificantChar("f(); // done", 12));
+        assertEquals(')', Engine.lastSignificantChar("f() // ends;", 12));
+        assertEquals(')', Engine.lastSignificantChar("f() /* ; */", 11));
+        assertEquals('"', Engine.lastSignificantChar("\"a;\"", 4));
+        assertEquals('"', Engine.lastSignificantChar("\"\"\"\n;\n\"\"\"", 9));
+        assertEquals('\'', Engine.lastSignificantChar("';'", 3));
+        assertFalse(run("\"a;\"").value() == null);
+    }
+
+    @Test
     void executionCountGrows() {
         int before = engine.executionCount();
         var r = run("1");
