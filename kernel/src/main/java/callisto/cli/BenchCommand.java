@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
         out.println("| measure | median | mean | min | max |");
         out.println("| --- | --- | --- | --- | --- |");
         double[] cold = coldStarts();
-        out.println(row("cold start of `callisto run` on a one-cell notebook (s)", cold, 1));
+        out.println(row("cold start of `./callisto run` on a one-cell notebook (s)", cold, 1));
         double[] cell = trivialCells();
         out.println(row("trivial cell `1 + 1` after warm-up (ms)", cell, 1e3));
         return 0;
@@ -40,6 +40,7 @@ final class BenchCommand implements Callable<Integer> {
     private double[] coldStarts() throws Exception {
         Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path argsFile = jar.resolveSibling("jvm.args");
+        Path launcher = jar.getParent().getParent().getParent().resolve("callisto");
         String java = ProcessHandle.current().info().command().orElse("java");
         Path nb = Files.createTempFile("callisto-bench-", ".ipynb");
         Files.writeString(nb, """
@@ -51,9 +52,15 @@ final class BenchCommand implements Callable<Integer> {
         var times = new double[runs];
         try {
             for (int i = 0; i < runs; i++) {
-                var cmd = new ArrayList<>(List.of(java));
-                if (Files.exists(argsFile)) cmd.add("@" + argsFile);
-                cmd.addAll(List.of("-jar", jar.toString(), "run", nb.toString()));
+                var cmd = new ArrayList<String>();
+                if (Files.isRegularFile(launcher)) {
+                    cmd.addAll(List.of("bash", launcher.toString())); // what users run, class-data archive included
+                } else {
+                    cmd.add(java);
+                    if (Files.exists(argsFile)) cmd.add("@" + argsFile);
+                    cmd.addAll(List.of("-jar", jar.toString()));
+                }
+                cmd.addAll(List.of("run", nb.toString()));
                 long t0 = System.nanoTime();
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 int code = p.waitFor();

@@ -265,9 +265,27 @@ public final class Engine implements AutoCloseable {
 
             control.resetLast();
             if (interruptRequested) return new Outcome(null, null, Tracebacks.interrupted(null));
-            List<SnippetEvent> events = jshell.eval(source);
             hasValue = false;
             value = null;
+            boolean last = code.substring(pos).isBlank();
+            if (last && !terminated && mayBeExpression(source)) {
+                // JShell compiles a bare expression twice (once to learn its type); as the initializer of one
+                // reused Object variable it compiles once, which halves a trivial cell. Whatever does not
+                // compile that way (a void call, a declaration) is evaluated as written below.
+                String end = lastSignificantChar(source, source.length()) == ';' ? "" : "\n;";
+                List<SnippetEvent> wrapped = jshell.eval("Object " + RESULT_VAR + " = " + source + end);
+                SnippetEvent main = wrapped.stream().filter(e -> e.causeSnippet() == null).findFirst().orElse(null);
+                if (main != null && main.status() != Snippet.Status.REJECTED) {
+                    origins.put(main.snippet().id(), new Origin(cell.label(), cell.text(), offset));
+                    CellError error = errorOf(main, cell, offset);
+                    if (error != null) return new Outcome(null, null, error);
+                    hasValue = true;
+                    value = control.lastValue();
+                    continue;
+                }
+                control.resetLast();
+            }
+            List<SnippetEvent> events = jshell.eval(source);
             for (SnippetEvent ev : events) {
                 if (ev.causeSnippet() != null) continue;
                 Snippet s = ev.snippet();
@@ -291,6 +309,21 @@ public final class Engine implements AutoCloseable {
             return new Outcome(value, null, Tracebacks.simple("RenderError",
                     "could not render the cell's value (" + value.getClass().getName() + "): " + e));
         }
+    }
+
+    private static final String RESULT_VAR = "$callisto$result";
+    private static final java.util.regex.Pattern NOT_AN_EXPRESSION = java.util.regex.Pattern.compile(
+            "(?s)\\s*(@|(import|class|interface|enum|record|if|for|while|do|try|switch|return|throw|break|continue"
+                    + "|synchronized|assert|var|final|public|private|protected|static|abstract|sealed|non-sealed|default"
+                    + "|void|yield)\\b"
+                    // Type name = ..., Type name (a declaration), and name = ... (an assignment shows no result)
+                    + "|[\\w$.]+(\\s*<[^=;]*>)?(\\s*\\[\\s*])*\\s+[\\w$]+\\s*(=|;|$)"
+                    + "|[\\w$.\\[\\]]+\\s*([-+*/%&|^]|<<|>>>?)?=[^=]).*");
+
+    /** A cheap guess: false for what is surely a declaration, statement or assignment. */
+    static boolean mayBeExpression(String source) {
+        String s = source.strip();
+        return !s.endsWith("}") && !s.endsWith("};") && !NOT_AN_EXPRESSION.matcher(s).matches();
     }
 
     /** The last character of {@code text[0, end)} outside comments and whitespace, or 0. */

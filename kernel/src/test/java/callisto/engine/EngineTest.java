@@ -78,6 +78,37 @@ class EngineTest {
     }
 
     @Test
+    void lastLineFormsThatAreNotExpressions() {
+        var out = new Recorder();
+        run("int calls = 0;\nvoid bump() { calls++; System.out.println(\"bumped\"); }");
+        var r = run("bump()", out);
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertFalse(r.hasResult(), "a void call has no result");
+        assertEquals("bumped\n", out.out(), "the call ran exactly once");
+        assertEquals(1, run("calls").value());
+        assertFalse(run("int declared = 4").hasResult());
+        assertEquals(4, run("declared").value());
+        assertFalse(run("declared = 5").hasResult(), "an assignment shows no result");
+        assertEquals(5, run("declared").value());
+        assertFalse(run("for (int i = 0; i < 1; i++) { }").hasResult());
+        assertNull(run("null").value());
+        assertTrue(run("null").hasResult());
+        assertEquals(List.of(), run("List.of() // a comment; with a semicolon").value());
+        assertEquals("12", run("\"1\" + 2").value());
+    }
+
+    @Test
+    void errorsInTheLastExpressionKeepTheirPositions() {
+        var r = run("int k = 1;\n  k + \"x\".foo()");
+        assertEquals("CompileError", r.error().ename());
+        assertTrue(r.error().plainText().contains("line 2"), r.error().plainText());
+        assertTrue(r.error().plainText().contains("\n      k + \"x\".foo()\n          ^^^^^^^\n"), r.error().plainText());
+        var e = run("int[] arr = new int[1];\n\narr[3]");
+        assertEquals("java.lang.ArrayIndexOutOfBoundsException", e.error().ename());
+        assertTrue(e.error().plainText().contains("Cell In[" + e.executionCount() + "], line 3"), e.error().plainText());
+    }
+
+    @Test
     void executionCountGrows() {
         int before = engine.executionCount();
         var r = run("1");
