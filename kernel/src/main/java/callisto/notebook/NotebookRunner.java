@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +76,7 @@ public final class NotebookRunner {
         });
         int ran = 0;
         boolean stopped = false;
+        boolean abandoned = false;
         try (Engine engine = Engine.start()) {
             for (Map<String, Object> cell : cells) {
                 if (!"code".equals(cell.get("cell_type"))) continue;
@@ -92,12 +96,17 @@ public final class NotebookRunner {
                     timedOut.set(true);
                     engine.interrupt();
                 }, (long) (timeoutSeconds * 1000), TimeUnit.MILLISECONDS) : null;
-                CellResult r = engine.execute(source, collector);
+                CellResult r = execute(engine, source, collector);
                 if (alarm != null) alarm.cancel(false);
                 ran++;
                 CellError error = r.error();
-                if (error != null && timedOut.get() && error.ename().equals("Interrupted")) {
-                    error = timeoutError(r.executionCount());
+                if (r == ABANDONED) {
+                    r = new CellResult(engine.executionCount(), null, null, null);
+                    error = timeoutError(r.executionCount(), " and did not stop (a loop that never checks for "
+                            + "interruption); the rest of the notebook was not run");
+                    abandoned = true;
+                } else if (error != null && timedOut.get() && error.ename().equals("Interrupted")) {
+                    error = timeoutError(r.executionCount(), " and was interrupted");
                 }
                 if (r.hasResult()) collector.result(r.executionCount(), r.display());
                 if (error != null) collector.error(error);
@@ -109,7 +118,7 @@ public final class NotebookRunner {
                 if (error != null) {
                     failures.add(error);
                     progress.println(indent(error.plainText()));
-                    if (!allowErrors) stopped = true;
+                    if (!allowErrors || abandoned) stopped = true;
                 }
                 progress.flush();
             }
@@ -119,9 +128,44 @@ public final class NotebookRunner {
         return new Result(ran, List.copyOf(failures), (System.nanoTime() - start) / 1e9);
     }
 
-    private CellError timeoutError(int count) {
-        String msg = String.format(Locale.ROOT, "Cell In[%d] ran longer than the %s s timeout and was interrupted",
-                count, timeoutSeconds == Math.rint(timeoutSeconds) ? Long.toString((long) timeoutSeconds) : Double.toString(timeoutSeconds));
+    /** Marks a cell that outlived its timeout by {@link #GRACE_SECONDS} even after the interrupt. */
+    private static final CellResult ABANDONED = new CellResult(0, null, null, null);
+    /** Seconds a cell may run past its timeout after the interrupt before the run gives up on it. */
+    public static final double GRACE_SECONDS = 5;
+
+    /**
+     * Runs a cell; with a timeout, on its own thread, so that a cell no interrupt can stop (a precompiled loop
+     * that never polls) cannot hang the run: after the grace period it is abandoned, and the process exit that
+     * follows a run ends it.
+     */
+    private CellResult execute(Engine engine, String source, OutputCollector collector) {
+        if (timeoutSeconds <= 0) return engine.execute(source, collector);
+        var result = new CompletableFuture<CellResult>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(engine.execute(source, collector));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "callisto-cell");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return result.get((long) ((timeoutSeconds + GRACE_SECONDS) * 1000), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return ABANDONED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            engine.interrupt();
+            return ABANDONED;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the engine failed running a cell", e.getCause());
+        }
+    }
+
+    private CellError timeoutError(int count, String what) {
+        String msg = String.format(Locale.ROOT, "Cell In[%d] ran longer than the %s s timeout%s",
+                count, timeoutSeconds == Math.rint(timeoutSeconds) ? Long.toString((long) timeoutSeconds) : Double.toString(timeoutSeconds), what);
         return new CellError("CellTimeoutError", msg, List.of("\u001B[1;31mCellTimeoutError\u001B[0m: " + msg));
     }
 

@@ -125,6 +125,46 @@ class RunCommandTest {
     }
 
     @Test
+    void aCellNoInterruptCanStopIsAbandonedAfterTheGracePeriod() throws IOException {
+        Path in = dir.resolve("stuck.ipynb");
+        Files.writeString(in, """
+                {"cells": [
+                  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                   "source": "callisto.engine.fixtures.Busy.spinIgnoringInterrupts()"},
+                  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                   "source": "System.out.println(\\"not reached\\");"}],
+                 "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+                """);
+        Path out = dir.resolve("out");
+        callisto.engine.fixtures.Busy.release = false;
+        try {
+            long t0 = System.nanoTime();
+            Run r = run("run", in.toString(), "--output", out.toString(), "--timeout", "1");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(seconds < 1 + callisto.notebook.NotebookRunner.GRACE_SECONDS + 5, "took " + seconds + " s");
+            String nb = read(out.resolve("stuck.ipynb"));
+            assertTrue(nb.contains("CellTimeoutError") && nb.contains("did not stop"), nb);
+            assertFalse(nb.contains("\"not reached\\n\""), nb);
+        } finally {
+            callisto.engine.fixtures.Busy.release = true;
+        }
+    }
+
+    @Test
+    void ijavaAndBareNotebooksAreAccepted() throws IOException {
+        for (String meta : List.of("{\"kernelspec\": {\"display_name\": \"Java\", \"language\": \"java\", \"name\": \"java\"}}", "{}")) {
+            Path in = dir.resolve("other.ipynb");
+            Files.writeString(in, "{\"cells\": [{\"cell_type\": \"code\", \"execution_count\": null, \"metadata\": {},"
+                    + " \"outputs\": [], \"source\": [\"6 * 7\"]}], \"metadata\": " + meta
+                    + ", \"nbformat\": 4, \"nbformat_minor\": 2}");
+            Run r = run("run", in.toString(), "--inplace");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(read(in).contains("\"42\""), read(in));
+        }
+    }
+
+    @Test
     void parametersAreInjectedAfterTheParametersCell() throws IOException {
         Path in = fixture("parameters.ipynb");
         Path out = dir.resolve("out");
