@@ -82,6 +82,17 @@ final class RunCommand implements Callable<Integer> {
                 jobs.add(new Job(input, input.getFileName()));
             }
         }
+        if (destination != null && destination.output != null) {
+            var seen = new java.util.HashMap<Path, Path>();
+            for (Job job : jobs) {
+                Path other = seen.putIfAbsent(job.relative().normalize(), job.file());
+                if (other != null) {
+                    err.println("callisto run: " + job.file() + " and " + other + " would both be written to "
+                            + destination.output.resolve(job.relative()) + "; run them with separate --output folders");
+                    return 2;
+                }
+            }
+        }
         var runner = new NotebookRunner(params, timeout, allowErrors, err);
         for (Job job : jobs) {
             Notebook nb;
@@ -96,18 +107,23 @@ final class RunCommand implements Callable<Integer> {
             NotebookRunner.Result r = runner.run(nb);
             Path target = destination == null ? null
                     : destination.inplace ? job.file() : destination.output.resolve(job.relative());
+            String written = "";
             try {
-                if (target != null) nb.write(target);
+                if (target != null) {
+                    nb.write(target);
+                    written = " -> " + target;
+                }
                 if (html) {
                     Path page = htmlPath(target != null ? target : job.file());
                     HtmlExport.write(nb, page);
+                    written += (written.isEmpty() ? " -> " : ", ") + page;
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 err.println("callisto run: " + job.file() + ": could not write the output: " + e.getMessage());
                 exit = Math.max(exit, 2);
             }
             err.printf(Locale.ROOT, "  %s: %d cells in %.1fs%s%n", r.ok() ? "ok" : "FAILED", r.cellsRun(), r.seconds(),
-                    target == null ? "" : " -> " + target);
+                    written);
             if (!r.ok()) exit = Math.max(exit, 1);
             err.flush();
         }

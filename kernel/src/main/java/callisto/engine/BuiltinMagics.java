@@ -10,7 +10,7 @@ final class BuiltinMagics {
     static void register(Engine engine) {
         engine.registerMagic("time", "%time CODE / %%time: run Java code and print how long it took", (args, body, cell) -> {
             String code = body != null ? body : args;
-            int offset = body != null ? cell.text().indexOf('\n') + 1 : cell.text().indexOf(args);
+            int offset = body != null ? cell.text().indexOf('\n') + 1 : argsOffset(cell.text(), "time", args);
             long start = System.nanoTime();
             CellError error = cell.runJava(code, Math.max(offset, 0));
             double ms = (System.nanoTime() - start) / 1e6;
@@ -22,6 +22,20 @@ final class BuiltinMagics {
             engine.magics().forEach((name, summary) -> text.append("  %").append(name).append("  ").append(summary).append('\n'));
             cell.sink().stream("stdout", text.toString());
         });
+    }
+
+    /** Where a line magic's arguments start in the cell: after {@code %name} on the magic's own line. */
+    private static int argsOffset(String cell, String name, String args) {
+        int at = 0;
+        for (String line : cell.split("\n", -1)) {
+            int magic = line.indexOf("%" + name);
+            if (magic >= 0 && line.strip().startsWith("%" + name)) {
+                int start = line.indexOf(args, magic + name.length() + 1);
+                return at + Math.max(start, 0);
+            }
+            at += line.length() + 1;
+        }
+        return 0;
     }
 
     /** Carries the error of code a magic ran, so the cell reports it unchanged. */

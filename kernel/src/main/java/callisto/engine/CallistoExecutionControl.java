@@ -3,12 +3,19 @@ package callisto.engine;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeElement;
+import java.lang.classfile.instruction.ConstantInstruction;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.constant.ConstantDesc;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicCallSiteDesc;
+import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
@@ -44,9 +51,16 @@ public class CallistoExecutionControl extends LocalExecutionControl {
     }
 
     private volatile Invocation last;
+    private final boolean valueStrings;
 
-    public CallistoExecutionControl(ClassLoader parent) {
+    /**
+     * @param parent       the class loader snippets see the stdlib through
+     * @param valueStrings whether JShell gets each value's string (the jshell tool prints it); the engine
+     *                     renders the object itself, so it passes false and {@code toString} runs once, not twice
+     */
+    public CallistoExecutionControl(ClassLoader parent, boolean valueStrings) {
         super(parent);
+        this.valueStrings = valueStrings;
     }
 
     @Override
@@ -61,6 +75,7 @@ public class CallistoExecutionControl extends LocalExecutionControl {
     protected String invoke(Method doitMethod) throws Exception {
         var invocation = new Invocation(doitMethod);
         last = invocation;
+        invocation.valueStrings = valueStrings;
         INVOCATION.set(invocation);
         try {
             return super.invoke(TRAMPOLINE);
@@ -99,7 +114,7 @@ public class CallistoExecutionControl extends LocalExecutionControl {
         Invocation invocation = INVOCATION.get();
         try {
             invocation.result = invocation.method.invoke(null);
-            return invocation.result;
+            return invocation.valueStrings ? invocation.result : null;
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
@@ -113,6 +128,26 @@ public class CallistoExecutionControl extends LocalExecutionControl {
     }
 
     private static boolean rewrite(java.lang.classfile.CodeBuilder code, CodeElement element) {
+        if (element instanceof InvokeDynamicInstruction indy) { // System::exit as a lambda's target
+            var args = new ArrayList<ConstantDesc>(indy.bootstrapArgs());
+            boolean changed = false;
+            for (int i = 0; i < args.size(); i++) {
+                ConstantDesc redirected = redirect(args.get(i));
+                changed |= redirected != args.get(i);
+                args.set(i, redirected);
+            }
+            if (!changed) return false;
+            code.invokedynamic(DynamicCallSiteDesc.of(indy.bootstrapMethod(), indy.name().stringValue(),
+                    indy.typeSymbol(), args.toArray(ConstantDesc[]::new)));
+            return true;
+        }
+        if (element instanceof ConstantInstruction.LoadConstantInstruction ldc) { // a MethodHandle constant
+            ConstantDesc value = ldc.constantValue();
+            ConstantDesc redirected = redirect(value);
+            if (redirected == value) return false;
+            code.ldc(redirected);
+            return true;
+        }
         if (!(element instanceof InvokeInstruction call)) return false;
         ClassDesc owner = call.owner().asSymbol();
         String name = call.name().stringValue();
@@ -128,10 +163,27 @@ public class CallistoExecutionControl extends LocalExecutionControl {
         return false;
     }
 
+    /** A method handle to an exit method, pointed at the SnippetExit twin instead; anything else unchanged. */
+    private static ConstantDesc redirect(ConstantDesc c) {
+        if (!(c instanceof DirectMethodHandleDesc h)) return c;
+        if (h.kind() == DirectMethodHandleDesc.Kind.STATIC && h.owner().equals(CD_SYSTEM)
+                && h.methodName().equals("exit") && h.invocationType().equals(MTD_INT_VOID)) {
+            return MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, CD_SNIPPET_EXIT, "exit", MTD_INT_VOID);
+        }
+        if (h.kind() == DirectMethodHandleDesc.Kind.VIRTUAL && h.owner().equals(CD_RUNTIME)
+                && (h.methodName().equals("exit") || h.methodName().equals("halt"))
+                && h.lookupDescriptor().equals(MTD_INT_VOID.descriptorString())) {
+            return MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, CD_SNIPPET_EXIT, h.methodName(),
+                    MTD_RUNTIME_INT_VOID);
+        }
+        return c;
+    }
+
     private static final class Invocation {
         final Method method;
         volatile Object result;
         volatile Throwable thrown;
+        volatile boolean valueStrings;
 
         Invocation(Method method) {
             this.method = method;

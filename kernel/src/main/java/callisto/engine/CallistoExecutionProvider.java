@@ -17,6 +17,6 @@ public final class CallistoExecutionProvider implements ExecutionControlProvider
 
     @Override
     public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-        return new CallistoExecutionControl(CallistoExecutionProvider.class.getClassLoader());
+        return new CallistoExecutionControl(CallistoExecutionProvider.class.getClassLoader(), true);
     }
 }

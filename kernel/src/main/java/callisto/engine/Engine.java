@@ -45,7 +45,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
     private final Map<String, RegisteredMagic> magics = new TreeMap<>();
     private final Object running = new Object();
-    private int executionCount;
+    private volatile int executionCount;
+    private volatile int runningCell;
     private volatile Cancellation.Token token;
     private volatile boolean interruptRequested;
 
@@ -57,7 +58,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private Engine(List<String> classpath) {
-        control = new CallistoExecutionControl(Engine.class.getClassLoader());
+        control = new CallistoExecutionControl(Engine.class.getClassLoader(), false);
         var builder = JShell.builder()
                 .executionEngine(new FixedProvider(control), Map.of())
                 .out(router.originalOut())
@@ -117,9 +118,16 @@ public final class Engine implements AutoCloseable {
      */
     public CellResult execute(String code, OutputSink sink) {
         synchronized (running) {
-            int n = ++executionCount;
-            var outcome = runCell("Cell In[" + n + "]", code, sink);
-            return new CellResult(n, outcome.value, outcome.display, outcome.error);
+            int n = executionCount + 1;
+            interruptRequested = false;
+            executionCount = n;
+            runningCell = n;
+            try {
+                var outcome = runCell("Cell In[" + n + "]", code, sink);
+                return new CellResult(n, outcome.value, outcome.display, outcome.error);
+            } finally {
+                runningCell = 0;
+            }
         }
     }
 
@@ -133,6 +141,14 @@ public final class Engine implements AutoCloseable {
         Cancellation.Token t = token;
         if (t != null) t.cancel();
         jshell.stop();
+    }
+
+    /**
+     * Interrupts cell {@code executionCount} if it is the one running now, and does nothing otherwise: a timer
+     * that fires as its cell ends must not hit the next one.
+     */
+    public synchronized void interrupt(int executionCount) {
+        if (runningCell == executionCount) interrupt();
     }
 
     @Override
@@ -186,9 +202,10 @@ public final class Engine implements AutoCloseable {
 
     private Outcome runCell(String label, String code, OutputSink sink) {
         var route = router.enter(sink);
-        token = new Cancellation.Token();
-        Cancellation.bind(token);
-        interruptRequested = false;
+        var t = new Cancellation.Token();
+        if (interruptRequested) t.cancel();
+        token = t;
+        Cancellation.bind(t);
         var cell = new Cell(label, code, sink);
         try {
             ParsedCell parsed = ParsedCell.parse(code);
@@ -200,6 +217,8 @@ public final class Engine implements AutoCloseable {
                 CellError e = runMagic(parsed.cellMagic(), cell);
                 return e != null ? new Outcome(null, null, e) : cell.last;
             }
+            // a cell of line magics only (%time 1 + 1) shows what the last magic ran
+            if (parsed.code().isBlank() && !parsed.lineMagics().isEmpty()) return cell.last;
             return runSnippets(cell, parsed.code(), 0);
         } finally {
             router.leave(route);
@@ -302,7 +321,9 @@ public final class Engine implements AutoCloseable {
                 if (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) jshell.drop(s);
             }
         }
-        if (!hasValue) return new Outcome(null, null, null);
+        // display(x) returns its handle; showing that as the result would only repeat the output, with a new
+        // random id on every run (IPython shows nothing for None, the same idea).
+        if (!hasValue || value instanceof callisto.display.DisplayHandle) return new Outcome(null, null, null);
         try {
             return new Outcome(value, Display.render(value), null);
         } catch (RuntimeException | LinkageError e) {

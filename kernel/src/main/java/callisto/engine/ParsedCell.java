@@ -7,8 +7,8 @@ import java.util.List;
  * A cell split into its {@code %}-magics and its Java code.
  *
  * <p>A cell magic is a first line {@code %%name args}; its body is the rest of the cell. Line magics are
- * lines {@code %name args} before the first line of code. Magic lines are blanked in {@link #code()} (newlines
- * kept), so code line numbers stay those of the cell.
+ * lines {@code %name args} before the first line of code. Magic lines are blanked in {@link #code()} (replaced
+ * by spaces), so offsets, lines and columns in the code stay those of the cell.
  *
  * @param lineMagics the line magics, in order
  * @param cellMagic  the cell magic, or null
@@ -41,6 +41,7 @@ record ParsedCell(List<MagicCall> lineMagics, MagicCall cellMagic, String code) 
             String t = lines[i].strip();
             if (!inCode && t.startsWith("%")) {
                 magics.add(call(t.substring(1), null, i + 1));
+                code.append(" ".repeat(lines[i].length())); // offsets in the code stay offsets in the cell
             } else {
                 if (!t.isEmpty() && !t.startsWith("//")) inCode = true;
                 code.append(lines[i]);

@@ -34,7 +34,10 @@ final class Tracebacks {
         var tb = new ArrayList<String>();
         var messages = new ArrayList<String>();
         for (Diag d : diags) {
-            String message = d.getMessage(null);
+            // JShell's wrapper class has no name a user knows: drop javac's "location: class " line for it
+            String message = d.getMessage(null).lines()
+                    .filter(l -> !l.strip().matches("location: class\\s*(REPL\\.\\$JShell\\$\\w*)?"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
             messages.add(message);
             long start = d.getStartPosition(), end = d.getEndPosition(), at = d.getPosition();
             if (at < 0 && start < 0) {

@@ -102,8 +102,10 @@ final class Json {
             case String s -> string(sb, s);
             case Boolean b -> sb.append(b);
             case Num n -> sb.append(n.text());
-            case Integer i -> sb.append(i);
-            case Long l -> sb.append(l);
+            case Double d -> sb.append(pythonRepr(d));
+            case Float f -> sb.append(Float.isFinite(f) ? pythonRepr(new java.math.BigDecimal(Float.toString(f)), f < 0 || (f == 0 && 1 / f < 0)) : pythonRepr((double) f));
+            case Number n -> sb.append(n); // Integer, Long, Short, Byte, BigInteger, BigDecimal
+            case Character c -> string(sb, c.toString());
             case Map<?, ?> m -> {
                 if (m.isEmpty()) {
                     sb.append("{}");
@@ -156,6 +158,29 @@ final class Json {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
+    /** A double as Python's {@code repr} (and so {@code json.dumps}) writes it: 1e-05, 0.5, 1.5e+300, NaN. */
+    static String pythonRepr(double d) {
+        if (Double.isNaN(d)) return "NaN";
+        if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+        return pythonRepr(new java.math.BigDecimal(Double.toString(Math.abs(d))), d < 0 || (d == 0 && 1 / d < 0));
+    }
+
+    private static String pythonRepr(java.math.BigDecimal magnitude, boolean negative) {
+        String sign = negative ? "-" : "";
+        if (magnitude.signum() == 0) return sign + "0.0";
+        var bd = magnitude.abs().stripTrailingZeros(); // Double.toString's digits are already the shortest
+        String digits = bd.unscaledValue().toString();
+        int n = digits.length(), scale = bd.scale();
+        int exp = n - 1 - scale;
+        if (exp >= -4 && exp < 16) {
+            if (scale <= 0) return sign + digits + "0".repeat(-scale) + ".0";
+            if (n > scale) return sign + digits.substring(0, n - scale) + "." + digits.substring(n - scale);
+            return sign + "0." + "0".repeat(scale - n) + digits;
+        }
+        String mantissa = n == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+
     private static void indent(StringBuilder sb, int depth) {
         for (int i = 0; i < depth; i++) sb.append(' ');
     }
@@ -173,7 +198,10 @@ final class Json {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20) {
+                    boolean lone = Character.isHighSurrogate(c)
+                            ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+                            : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+                    if (c < 0x20 || lone) { // a lone surrogate has no UTF-8 form: escape it, as JSON allows
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

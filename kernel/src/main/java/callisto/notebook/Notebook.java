@@ -140,12 +140,19 @@ public final class Notebook {
         return List.of();
     }
 
-    /** Lines as nbformat stores multi-line text: each keeps its newline. */
+    /**
+     * Lines as nbformat stores multi-line text, split like Python's {@code str.splitlines(True)}: each keeps its
+     * line break, which may be \n, \r, \r\n, \v, \f, \x1c-\x1e, \x85, \u2028 or \u2029.
+     */
     static List<String> lines(String text) {
         var out = new ArrayList<String>();
         int start = 0;
         for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
+            char c = text.charAt(i);
+            boolean lineBreak = c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1e)
+                    || c == 0x85 || c == 0x2028 || c == 0x2029;
+            if (lineBreak) {
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') i++;
                 out.add(text.substring(start, i + 1));
                 start = i + 1;
             }
@@ -164,12 +171,21 @@ public final class Notebook {
         writeAtomically(target, toJson());
     }
 
+    /** A temp file is owner-only; the notebook gets the permissions it had, or the usual rw-r--r--. */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView("posix")) return;
+        var perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
+    }
+
     static void writeAtomically(Path target, String text) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            keepPermissions(tmp, target);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -66,7 +65,8 @@ public final class NotebookRunner {
         long start = System.nanoTime();
         injectParameterCell(nb);
         List<Map<String, Object>> cells = nb.cells();
-        int codeCells = (int) cells.stream().filter(c -> "code".equals(c.get("cell_type"))).count();
+        int codeCells = (int) cells.stream()
+                .filter(c -> "code".equals(c.get("cell_type")) && !Notebook.source(c).isBlank()).count();
         var failures = new ArrayList<CellError>();
         var collector = new OutputCollector();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,12 +89,18 @@ public final class NotebookRunner {
                     cell.put("source", new ArrayList<Object>(Notebook.lines(parameters.source(declared(engine)))));
                 }
                 String source = Notebook.source(cell);
-                List<Map<String, Object>> outputs = collector.startCell();
+                if (source.isBlank()) { // as nbclient: an empty cell is not run and takes no number
+                    cell.put("outputs", new ArrayList<>());
+                    cell.put("execution_count", null);
+                    continue;
+                }
+                collector.startCell();
                 long t0 = System.nanoTime();
                 AtomicBoolean timedOut = new AtomicBoolean();
+                int count = engine.executionCount() + 1;
                 ScheduledFuture<?> alarm = timeoutSeconds > 0 ? timer.schedule(() -> {
                     timedOut.set(true);
-                    engine.interrupt();
+                    engine.interrupt(count);
                 }, (long) (timeoutSeconds * 1000), TimeUnit.MILLISECONDS) : null;
                 CellResult r = execute(engine, source, collector);
                 if (alarm != null) alarm.cancel(false);
@@ -110,7 +116,7 @@ public final class NotebookRunner {
                 }
                 if (r.hasResult()) collector.result(r.executionCount(), r.display());
                 if (error != null) collector.error(error);
-                cell.put("outputs", new ArrayList<Object>(OutputCollector.finish(outputs)));
+                cell.put("outputs", collector.finishCell());
                 cell.put("execution_count", Json.Num.of(r.executionCount()));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 progress.printf(Locale.ROOT, "  [%d/%d] %6.2fs  %s%s%n", ran, codeCells, seconds, firstLine(source),
@@ -169,8 +175,8 @@ public final class NotebookRunner {
         return new CellError("CellTimeoutError", msg, List.of("\u001B[1;31mCellTimeoutError\u001B[0m: " + msg));
     }
 
-    private static Set<String> declared(Engine engine) {
-        return engine.jshell().variables().map(v -> v.name()).collect(Collectors.toSet());
+    private static Map<String, String> declared(Engine engine) {
+        return engine.jshell().variables().collect(Collectors.toMap(v -> v.name(), v -> v.typeName(), (a, b) -> b));
     }
 
     /**

@@ -17,16 +17,32 @@ final class OutputCollector implements OutputSink {
     private List<Map<String, Object>> cell = new ArrayList<>();
     private final Map<String, List<Map<String, Object>>> byDisplayId = new HashMap<>();
     private boolean clearPending;
+    private boolean sealed = true;
 
-    /** Starts collecting for the next cell; returns that cell's output list (filled as output arrives). */
-    synchronized List<Map<String, Object>> startCell() {
+    /** Starts collecting the next cell's outputs. */
+    synchronized void startCell() {
         cell = new ArrayList<>();
         clearPending = false;
-        return cell;
+        sealed = false;
+    }
+
+    /**
+     * Ends the cell: its outputs in nbformat form. Output that arrives later (a thread of an abandoned cell)
+     * is dropped rather than written into a notebook already being saved.
+     */
+    synchronized List<Object> finishCell() {
+        sealed = true;
+        var outputs = new ArrayList<Object>();
+        for (var out : cell) {
+            if (out.get("text") instanceof StringBuilder sb) out.put("text", new ArrayList<Object>(Notebook.lines(sb.toString())));
+            outputs.add(out);
+        }
+        return outputs;
     }
 
     @Override
     public synchronized void stream(String name, String text) {
+        if (sealed) return;
         applyPendingClear();
         if (!cell.isEmpty()) {
             Map<String, Object> last = cell.getLast();
@@ -44,6 +60,7 @@ final class OutputCollector implements OutputSink {
 
     @Override
     public synchronized void display(DisplayData data, String displayId) {
+        if (sealed) return;
         applyPendingClear();
         var out = new LinkedHashMap<String, Object>();
         out.put("output_type", "display_data");
@@ -63,6 +80,7 @@ final class OutputCollector implements OutputSink {
 
     @Override
     public synchronized void clearOutput(boolean wait) {
+        if (sealed) return;
         if (wait) {
             clearPending = true;
         } else {
@@ -78,6 +96,7 @@ final class OutputCollector implements OutputSink {
     }
 
     synchronized void result(int executionCount, DisplayData data) {
+        if (sealed) return;
         applyPendingClear();
         var out = new LinkedHashMap<String, Object>();
         out.put("output_type", "execute_result");
@@ -88,6 +107,7 @@ final class OutputCollector implements OutputSink {
     }
 
     synchronized void error(CellError error) {
+        if (sealed) return;
         applyPendingClear();
         var out = new LinkedHashMap<String, Object>();
         out.put("output_type", "error");
@@ -95,14 +115,6 @@ final class OutputCollector implements OutputSink {
         out.put("evalue", error.evalue());
         out.put("traceback", new ArrayList<Object>(error.traceback()));
         cell.add(out);
-    }
-
-    /** Stream text in nbformat's list-of-lines form; call when the cell is done. */
-    static List<Map<String, Object>> finish(List<Map<String, Object>> outputs) {
-        for (var out : outputs) {
-            if (out.get("text") instanceof StringBuilder sb) out.put("text", new ArrayList<Object>(Notebook.lines(sb.toString())));
-        }
-        return outputs;
     }
 
     /** nbformat's mime bundle: JSON types embedded as JSON, text types as lists of lines, binary as one string. */

@@ -23,7 +23,7 @@ public final class Parameters {
             "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
             "void", "volatile", "while", "true", "false", "null", "var", "record", "yield");
 
-    private final Map<String, String> literals = new LinkedHashMap<>();
+    private final Map<String, String> values = new LinkedHashMap<>();
 
     /** Parses {@code NAME=VALUE} options; a bad one throws naming it. */
     public static Parameters parse(Iterable<String> options) {
@@ -35,20 +35,20 @@ public final class Parameters {
             if (!IDENTIFIER.matcher(name).matches() || KEYWORDS.contains(name)) {
                 throw new IllegalArgumentException("-p " + option + ": '" + name + "' is not a Java variable name");
             }
-            p.literals.put(name, literal(option.substring(eq + 1)));
+            p.values.put(name, option.substring(eq + 1));
         }
         return p;
     }
 
     /** Whether no parameters were given. */
     public boolean isEmpty() {
-        return literals.isEmpty();
+        return values.isEmpty();
     }
 
     /** The Java literal for a value's text. */
     static String literal(String value) {
         String v = value.strip();
-        if (v.equals("true") || v.equals("false")) return v;
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) return v.toLowerCase(java.util.Locale.ROOT);
         if (INTEGER.matcher(v).matches()) {
             try {
                 Integer.parseInt(v);
@@ -87,13 +87,30 @@ public final class Parameters {
     }
 
     /**
-     * The injected cell's source: an assignment for each name the session already declares (so the declared
-     * type is kept, as in {@code double lr = 0.1} with {@code -p lr=1}), a {@code var} declaration otherwise.
+     * The injected cell's source. A name the session already declares is assigned a literal of its declared
+     * type ({@code String label} with {@code -p label=42} gets {@code "42"}, {@code float f} gets {@code 2.5f});
+     * a new name is declared with {@code var} and the type the value's text suggests.
+     *
+     * @param declared the session's variables, name to type
      */
-    String source(Set<String> declared) {
+    String source(Map<String, String> declared) {
         var sb = new StringBuilder("// Parameters injected by callisto run\n");
-        literals.forEach((name, literal) -> sb.append(declared.contains(name) ? "" : "var ")
-                .append(name).append(" = ").append(literal).append(";\n"));
+        values.forEach((name, value) -> {
+            String type = declared.get(name);
+            String lit = literal(value);
+            if (type == null) {
+                sb.append("var ");
+            } else if (type.equals("String") || type.equals("java.lang.String")) {
+                lit = quote(value);
+            } else if ((type.equals("float") || type.equals("Float")) && !lit.startsWith("\"") && !lit.startsWith("Double")) {
+                lit = lit.replace("L", "") + "f";
+            } else if ((type.equals("long") || type.equals("Long")) && INTEGER.matcher(lit).matches()) {
+                lit = lit + "L";
+            } else if (type.equals("double") || type.equals("Double")) {
+                if (INTEGER.matcher(lit).matches()) lit = lit + ".0";
+            }
+            sb.append(name).append(" = ").append(lit).append(";\n");
+        });
         return sb.toString();
     }
 }

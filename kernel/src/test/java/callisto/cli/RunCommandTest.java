@@ -130,7 +130,7 @@ class RunCommandTest {
         Files.writeString(in, """
                 {"cells": [
                   {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
-                   "source": "callisto.engine.fixtures.Busy.spinIgnoringInterrupts()"},
+                   "source": "new Thread(callisto.engine.fixtures.Busy::printUntilReleased).start();\\ncallisto.engine.fixtures.Busy.spinIgnoringInterrupts()"},
                   {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
                    "source": "System.out.println(\\"not reached\\");"}],
                  "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
@@ -149,6 +149,77 @@ class RunCommandTest {
         } finally {
             callisto.engine.fixtures.Busy.release = true;
         }
+    }
+
+    static Path notebook(Path dir, String name, String... sources) throws IOException {
+        var cells = new StringBuilder();
+        for (String src : sources) {
+            if (cells.length() > 0) cells.append(", ");
+            cells.append("{\"cell_type\": \"code\", \"execution_count\": null, \"metadata\": {}, \"outputs\": [], \"source\": ")
+                    .append(quote(src)).append("}");
+        }
+        Path in = dir.resolve(name);
+        Files.writeString(in, "{\"cells\": [" + cells + "], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 4}");
+        return in;
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    @Test
+    void unusualValuesStillMakeAValidNotebook() throws IOException {
+        Path in = notebook(dir, "odd.ipynb",
+                "display(new DisplayData(Map.of(\"text/plain\", \"w\"), Map.of(\"image/png\", Map.of(\"width\", 1.5, \"tiny\", 1e-7f))));",
+                "\"😀\".substring(0, 1)",
+                "System.out.print(\"a\\rb\\u2028c\\r\\nd\");",
+                "   ");
+        Path out = dir.resolve("out");
+        Run r = run("run", in.toString(), "--output", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        String nb = read(out.resolve("odd.ipynb"));
+        assertTrue(nb.contains("\"width\": 1.5") && nb.contains("\"tiny\": 1e-07"), nb);
+        assertTrue(nb.contains("\"\\ud83d\""), nb);
+        assertTrue(nb.contains("\"a\\r\",\n      \"b\u2028\",\n      \"c\\r\\n\",\n      \"d\""), nb);
+        // the blank cell is not run, as nbclient does not run it
+        assertTrue(nb.contains("\"execution_count\": null,\n   \"metadata\": {},\n   \"outputs\": [],\n   \"source\": \"   \""), nb);
+        assertTrue(r.err().contains("-> " + out.resolve("odd.ipynb")), r.err());
+    }
+
+    @Test
+    void writtenNotebooksAreReadableByOthers() throws IOException {
+        Path in = fixture("success.ipynb");
+        Files.setPosixFilePermissions(in, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        Path out = dir.resolve("out");
+        assertEquals(0, run("run", in.toString(), "--output", out.toString()).exit());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(out.resolve("success.ipynb"))));
+        assertEquals(0, run("run", in.toString(), "--inplace").exit());
+        assertEquals("rw-rw-r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(in)));
+    }
+
+    @Test
+    void parametersTakeTheDeclaredType() throws IOException {
+        Path in = notebook(dir, "typed.ipynb", "String name = \"x\";\nfloat f = 1f;\nlong n = 1L;\nDouble boxed = 0.5;",
+                "System.out.println(name + \" \" + f + \" \" + n + \" \" + boxed);");
+        var nb = Files.readString(in).replace("\"metadata\": {}, \"outputs\"", "\"metadata\": {\"tags\": [\"parameters\"]}, \"outputs\"");
+        Files.writeString(in, nb.replaceFirst("\\{\"tags\": \\[\"parameters\"]}, \"outputs\": \\[], \"source\": \"System", "{}, \"outputs\": [], \"source\": \"System"));
+        Path out = dir.resolve("out");
+        Run r = run("run", in.toString(), "--output", out.toString(), "-p", "name=42", "-p", "f=2.5", "-p", "n=7",
+                "-p", "boxed=3");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(read(out.resolve("typed.ipynb")).contains("\"42 2.5 7 3.0\\n\""), read(out.resolve("typed.ipynb")));
+    }
+
+    @Test
+    void twoInputsForOneOutputAreBadInput() throws IOException {
+        Files.createDirectories(dir.resolve("a"));
+        Files.createDirectories(dir.resolve("b"));
+        Path a = Files.copy(fixture("success.ipynb"), dir.resolve("a/same.ipynb"));
+        Path b = Files.copy(fixture("success.ipynb"), dir.resolve("b/same.ipynb"));
+        Run r = run("run", a.toString(), b.toString(), "--output", dir.resolve("out").toString());
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("would both be written"), r.err());
     }
 
     @Test

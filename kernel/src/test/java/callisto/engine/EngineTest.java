@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang (e.g. in a redefinition) fails instead of blocking the build
 class EngineTest {
     static Engine engine;
 
@@ -106,6 +109,48 @@ class EngineTest {
         var e = run("int[] arr = new int[1];\n\narr[3]");
         assertEquals("java.lang.ArrayIndexOutOfBoundsException", e.error().ename());
         assertTrue(e.error().plainText().contains("Cell In[" + e.executionCount() + "], line 3"), e.error().plainText());
+    }
+
+    @Test
+    void lineMagicsKeepLinesAndColumns() {
+        var r = run("%help\n\nint[] a = new int[1];\na[3]");
+        assertTrue(r.error().plainText().contains("Cell In[" + r.executionCount() + "], line 4"), r.error().plainText());
+        var c = run("%help\nint x = \"s\";");
+        assertTrue(c.error().plainText().contains("line 2\n    int x = \"s\";\n            ^^^"), c.error().plainText());
+        assertFalse(c.error().plainText().contains("location: class"), c.error().plainText());
+    }
+
+    @Test
+    void lineTimeMagicShowsItsValueAndPositions() {
+        assertEquals(2, run("%time 1 + 1").value());
+        var e = run("%time e");
+        assertTrue(e.error().plainText().contains("    %time e\n          ^"), e.error().plainText());
+    }
+
+    @Test
+    void exitThroughAMethodReferenceIsTrappedToo() {
+        assertEquals("SystemExit", run("IntConsumer quit = System::exit;\nquit.accept(3);").error().ename());
+        assertEquals("SystemExit", run("IntConsumer halt = Runtime.getRuntime()::halt;\nhalt.accept(4);").error().ename());
+        assertEquals("SystemExit", run("BiConsumer<Runtime, Integer> ex = Runtime::exit;\nex.accept(Runtime.getRuntime(), 5);")
+                .error().ename());
+        assertEquals(1, run("1").value());
+    }
+
+    @Test
+    void toStringRunsOnceForAResult() {
+        var out = new Recorder();
+        run("class Loud { public String toString() { System.out.println(\"toString\"); return \"loud\"; } }");
+        var r = run("var l = new Loud();\nl", out);
+        assertEquals("loud", r.display().plainText());
+        assertEquals("toString\n", out.out());
+    }
+
+    @Test
+    void aDisplayCallLastShowsNoHandle() {
+        var out = new Recorder();
+        var r = run("display(html(\"<b>x</b>\"))", out);
+        assertFalse(r.hasResult());
+        assertEquals(1, out.events.size());
     }
 
     @Test

@@ -7,9 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class InterruptTest {
     static Engine engine;
 
@@ -48,9 +51,20 @@ class InterruptTest {
                         && t.getState() == Thread.State.RUNNABLE), "a snippet thread still runs");
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {1})
-    void interruptWithNothingRunningIsHarmless(int ignored) {
+    @Test
+    void aTargetedInterruptSparesOtherCells() throws Exception {
+        int next = engine.executionCount() + 1;
+        engine.interrupt(next - 1); // the previous cell, long finished
+        assertEquals(5, engine.execute("2 + 3", new Recorder()).value());
+        var running = CompletableFuture.supplyAsync(() -> engine.execute("Thread.sleep(60_000);", new Recorder()));
+        Thread.sleep(300);
+        engine.interrupt(next + 1);
+        CellResult r = running.get(5, TimeUnit.SECONDS);
+        assertEquals("Interrupted", r.error().ename());
+    }
+
+    @Test
+    void interruptWithNothingRunningIsHarmless() {
         engine.interrupt();
         assertEquals(1, engine.execute("1", new Recorder()).value());
     }

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.UUID;
@@ -63,9 +62,15 @@ public final class Display {
     private static DisplayData renderAll(Object value) {
         if (value instanceof DisplayData d) return d;
         if (value instanceof Renderable r) return r.toDisplayData();
+        Renderer best = null;
         for (Renderer renderer : renderers()) {
-            if (renderer.type().isInstance(value)) return renderer.render(value);
+            if (!renderer.type().isInstance(value)) continue;
+            if (best == null || renderer.priority() > best.priority()
+                    || (renderer.priority() == best.priority() && best.type().isAssignableFrom(renderer.type()))) {
+                best = renderer;
+            }
         }
+        if (best != null) return best.render(value);
         if (value instanceof RenderedImage image) return png(image);
         return DisplayData.text(plainText(value));
     }
@@ -141,9 +146,6 @@ public final class Display {
         if (rs == null) {
             var found = new ArrayList<Renderer<?>>();
             ServiceLoader.load(Renderer.class, Display.class.getClassLoader()).forEach(found::add);
-            found.sort(Comparator.<Renderer<?>>comparingInt(Renderer::priority).reversed()
-                    .thenComparing((a, b) -> a.type().equals(b.type()) ? 0
-                            : a.type().isAssignableFrom(b.type()) ? 1 : b.type().isAssignableFrom(a.type()) ? -1 : 0));
             renderers = rs = List.copyOf(found);
         }
         return rs;

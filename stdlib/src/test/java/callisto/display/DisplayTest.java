@@ -48,6 +48,41 @@ class DisplayTest {
         }
     }
 
+    public static final class NumberRenderer implements Renderer<Number> {
+        @Override
+        public Class<Number> type() {
+            return Number.class;
+        }
+
+        @Override
+        public DisplayData render(Number n) {
+            return DisplayData.text("number " + n);
+        }
+    }
+
+    public static final class IntegerRenderer implements Renderer<Integer> {
+        @Override
+        public Class<Integer> type() {
+            return Integer.class;
+        }
+
+        @Override
+        public DisplayData render(Integer n) {
+            return DisplayData.text("integer " + n);
+        }
+
+        @Override
+        public int priority() {
+            return 0;
+        }
+    }
+
+    @Test
+    void theMostSpecificRendererWinsWhateverTheLoadOrder() {
+        assertEquals("integer 3", Display.render(3).plainText());
+        assertEquals("number 2.5", Display.render(2.5).plainText());
+    }
+
     @Test
     void serviceLoadedRenderersPreferTheMostSpecificType() {
         assertEquals("<i>1,2</i>", Display.render(new Point(1, 2)).data().get(DisplayData.HTML));
