@@ -1,5 +1,6 @@
 package callisto.cli;
 
+import callisto.engine.Engine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run")) Engine.prestart(); // JShell warms up while we read notebooks
         System.exit(execute(args));
     }
 

@@ -83,6 +83,27 @@ public final class Engine implements AutoCloseable {
         return start(List.of());
     }
 
+    private static volatile java.util.concurrent.CompletableFuture<Engine> prestarted;
+
+    /**
+     * Starts an engine in the background (JShell and javac warm up while the caller parses arguments and reads
+     * files); the next {@link #startPrestarted()} takes it. Only the CLI calls this, once, at process start.
+     */
+    public static synchronized void prestart() {
+        if (prestarted == null) prestarted = java.util.concurrent.CompletableFuture.supplyAsync(Engine::start,
+                r -> Thread.ofPlatform().daemon().name("callisto-prestart").start(r));
+    }
+
+    /** The engine {@link #prestart()} began, the first time; a new one every later time. */
+    public static Engine startPrestarted() {
+        java.util.concurrent.CompletableFuture<Engine> f;
+        synchronized (Engine.class) {
+            f = prestarted;
+            prestarted = null;
+        }
+        return f == null ? start() : f.join();
+    }
+
     /** An engine whose classpath is this JVM's plus {@code extraClasspath}. */
     public static Engine start(List<String> extraClasspath) {
         var cp = new ArrayList<>(List.of(System.getProperty("java.class.path", "").split(File.pathSeparator)));

@@ -94,6 +94,11 @@ public final class Notebook {
         if (language != null && !language.equalsIgnoreCase("java")) {
             throw bad("the notebook's kernel language is '" + language + "', not java");
         }
+        if (language == null && root.get("metadata") instanceof Map<?, ?> meta
+                && meta.get("kernelspec") instanceof Map<?, ?> ks && ks.get("name") instanceof String name
+                && !name.toLowerCase(java.util.Locale.ROOT).matches(".*(java|callisto).*")) {
+            throw bad("the notebook's kernel is '" + name + "' and names no language; Callisto runs Java notebooks");
+        }
     }
 
     private BadNotebookException bad(String problem) {

@@ -77,7 +77,7 @@ public final class NotebookRunner {
         int ran = 0;
         boolean stopped = false;
         boolean abandoned = false;
-        try (Engine engine = Engine.start()) {
+        try (Engine engine = Engine.startPrestarted()) {
             for (Map<String, Object> cell : cells) {
                 if (!"code".equals(cell.get("cell_type"))) continue;
                 if (stopped) {

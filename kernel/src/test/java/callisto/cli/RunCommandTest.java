@@ -282,6 +282,9 @@ class RunCommandTest {
                 new Object[] {"python.ipynb", good.replace("\"metadata\": {}",
                         "\"metadata\": {\"kernelspec\": {\"language\": \"python\", \"name\": \"python3\"}}")
                         .getBytes(StandardCharsets.UTF_8), "'python', not java"},
+                new Object[] {"python-name.ipynb", good.replace("\"metadata\": {}",
+                        "\"metadata\": {\"kernelspec\": {\"name\": \"python3\", \"display_name\": \"Python 3\"}}")
+                        .getBytes(StandardCharsets.UTF_8), "kernel is 'python3'"},
                 new Object[] {"badcell.ipynb", "{\"cells\": [{\"cell_type\": \"code\", \"source\": 7}], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}"
                         .getBytes(StandardCharsets.UTF_8), "cell 1: \"source\""},
                 new Object[] {"empty.ipynb", new byte[0], "empty file"});

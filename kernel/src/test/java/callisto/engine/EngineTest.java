@@ -273,6 +273,31 @@ class EngineTest {
     }
 
     @Test
+    void outputOfAThreadThatOutlivesItsCellGoesToTheCellRunningNow() throws Exception {
+        var first = new Recorder();
+        run("var latch = new java.util.concurrent.CountDownLatch(1);\n"
+                + "var late = new Thread(() -> { try { latch.await(); } catch (InterruptedException e) { }\n"
+                + "  System.err.println(\"late\"); });\nlate.start();", first);
+        var second = new Recorder();
+        var r = run("latch.countDown();\nlate.join();", second);
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertEquals("", first.err());
+        assertEquals("late\n", second.err());
+    }
+
+    @Test
+    void twoThreadsOfOneCellBothReachIt() {
+        var out = new Recorder();
+        var r = run("""
+                Runnable count = () -> { for (int i = 0; i < 100; i++) System.out.println("x"); };
+                var a = new Thread(count);
+                var b = new Thread(count);
+                a.start(); b.start(); a.join(); b.join();""", out);
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertEquals(200, out.out().lines().count());
+    }
+
+    @Test
     void streamsAndDisplaysKeepTheirOrder() {
         var out = new Recorder();
         var r = run("System.out.print(\"a\");\ndisplay(html(\"<b>b</b>\"));\nSystem.out.print(\"c\");", out);
