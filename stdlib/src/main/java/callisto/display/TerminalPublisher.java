@@ -1,5 +1,7 @@
 package callisto.display;
 
+import java.awt.Desktop;
+import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sink for a plain terminal (the shell, a program run outside a notebook): images and SVG are written
- * to a temporary folder and their path printed; everything else prints as text.
+ * to a temporary folder and their path printed (and opened in the system's viewer when there is a desktop);
+ * everything else prints as text.
  */
 final class TerminalPublisher implements DisplayPublisher {
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -34,11 +37,24 @@ final class TerminalPublisher implements DisplayPublisher {
         display(data, displayId);
     }
 
+    /** With a desktop (not a CI machine or an ssh session), also show the image in the system's viewer. */
+    private static void openInWindow(Path file) {
+        if (GraphicsEnvironment.isHeadless() || !Desktop.isDesktopSupported()) return;
+        Desktop desktop = Desktop.getDesktop();
+        if (!desktop.isSupported(Desktop.Action.OPEN)) return;
+        try {
+            desktop.open(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            // no viewer for the type: the printed path is enough
+        }
+    }
+
     private synchronized Path write(String extension, byte[] bytes) {
         try {
             if (folder == null) folder = Files.createTempDirectory("callisto-display-");
             Path file = folder.resolve("display-" + COUNTER.incrementAndGet() + "." + extension);
             Files.write(file, bytes);
+            openInWindow(file);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("display: could not write the image to a temporary folder", e);
