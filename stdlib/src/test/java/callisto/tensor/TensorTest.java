@@ -1,0 +1,199 @@
+package callisto.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TensorTest {
+    static Tensor random(long seed, double lo, double hi, int... shape) {
+        int n = 1;
+        for (int d : shape) n *= d;
+        return Tensor.of(new SplittableRandom(seed).doubles(n, lo, hi).toArray(), shape);
+    }
+
+    record Case(String name, Function<Tensor[], Tensor> f, Tensor[] inputs) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case c(String name, Function<Tensor[], Tensor> f, Tensor... inputs) {
+        return new Case(name, f, inputs);
+    }
+
+    /** Every op, with broadcasting where it applies; all are twice differentiable on these inputs. */
+    static Stream<Arguments> ops() {
+        Tensor a = random(1, -1, 1, 2, 3), b = random(2, -1, 1, 3), pos = random(3, 0.5, 2, 2, 3);
+        Tensor col = random(4, -1, 1, 2, 1), m = random(5, -1, 1, 3, 4), v = random(6, -1, 1, 3);
+        return Stream.of(
+                c("add broadcast", x -> x[0].add(x[1]), a, b),
+                c("add column", x -> x[0].add(x[1]), a, col),
+                c("sub", x -> x[0].sub(x[1]), a, b),
+                c("mul broadcast", x -> x[0].mul(x[1]), a, b),
+                c("div broadcast", x -> x[0].div(x[1]), a, pos),
+                c("neg", x -> x[0].neg(), a),
+                c("exp", x -> x[0].exp(), a),
+                c("log", x -> x[0].log(), pos),
+                c("sin", x -> x[0].sin(), a),
+                c("cos", x -> x[0].cos(), a),
+                c("tanh", x -> x[0].tanh(), a),
+                c("sqrt", x -> x[0].sqrt(), pos),
+                c("pow 3", x -> x[0].pow(3), a),
+                c("pow -1.5", x -> x[0].pow(-1.5), pos),
+                c("sigmoid", x -> x[0].sigmoid(), a),
+                c("sum all", x -> x[0].mul(x[0]).sum(), a),
+                c("sum dim 0 keepDim", x -> x[0].mul(x[0]).sum(0, true), a),
+                c("sum dim -1", x -> x[0].mul(x[0]).sum(-1, false), a),
+                c("mean", x -> x[0].exp().mean(), a),
+                c("expand", x -> x[0].expand(4, 3).mul(x[0].expand(4, 3)), b),
+                c("reshape", x -> x[0].reshape(3, 2).mul(x[0].reshape(3, 2)), a),
+                c("reshape -1", x -> x[0].reshape(-1).sin(), a),
+                c("transpose", x -> x[0].transpose().mul(x[0].transpose().exp()), a),
+                c("matmul", x -> x[0].matmul(x[1]).tanh(), a, m),
+                c("matmul vector", x -> x[0].matmul(x[1]).pow(2), a, v),
+                c("composite mlp", x -> x[1].matmul(x[0].matmul(x[1]).tanh().transpose()).sum(), random(7, -1, 1, 3, 3),
+                        random(8, -1, 1, 3, 3))
+        ).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ops")
+    void gradcheck(Case c) {
+        GradCheck.gradcheck(c.f(), c.inputs());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ops")
+    void gradgradcheck(Case c) {
+        GradCheck.gradgradcheck(c.f(), c.inputs());
+    }
+
+    @Test
+    void gradcheckCatchesAWrongDerivative() {
+        // |x| via sqrt(x^2) is fine, but a function whose graph lies (detach in the middle) must fail the check
+        var e = assertThrows(AssertionError.class, () -> GradCheck.gradcheck(x -> x[0].mul(x[0].detach()), random(9, 0.5, 1, 3)));
+        assertTrue(e.getMessage().contains("gradcheck"), e.getMessage());
+    }
+
+    @Test
+    void broadcastingValues() {
+        Tensor a = Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
+        assertArrayEquals(new double[] {11, 22, 33, 14, 25, 36}, a.add(Tensor.of(10, 20, 30)).toArray());
+        assertArrayEquals(new double[] {2, 3, 4, 6, 7, 8}, a.add(Tensor.of(new double[] {1, 2}, 2, 1)).toArray());
+        assertArrayEquals(new int[] {2, 3}, a.add(Tensor.scalar(1)).shape());
+        assertArrayEquals(new double[] {5, 7, 9}, a.sum(0, false).toArray());
+        assertArrayEquals(new double[] {6, 15}, a.sum(1, false).toArray());
+        assertArrayEquals(new int[] {2, 1}, a.sum(1, true).shape());
+        assertEquals(21, a.sum().item());
+        assertArrayEquals(new double[] {1, 4, 2, 5, 3, 6}, a.transpose().toArray());
+        Tensor m = Tensor.of(new double[][] {{1, 0}, {0, 1}, {1, 1}});
+        assertArrayEquals(new double[] {4, 5, 10, 11}, a.matmul(m).toArray());
+    }
+
+    @Test
+    void errorsNameTheOpAndBothShapes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3, 4).matmul(Tensor.zeros(5, 2)));
+        assertEquals("matmul: [3, 4] @ [5, 2]: inner sizes 4 and 5 differ", e.getMessage());
+        var b = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(4)));
+        assertTrue(b.getMessage().startsWith("add: shapes [2, 3] and [4] cannot broadcast"), b.getMessage());
+        var r = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).reshape(4, 2));
+        assertTrue(r.getMessage().contains("[2, 3]") && r.getMessage().contains("[4, 2]"), r.getMessage());
+    }
+
+    @Test
+    void laplacianOfSumSinIsMinusSumSin() {
+        Tensor x = random(10, -2, 2, 5).requiresGrad(true);
+        Tensor f = x.sin().sum();
+        Tensor g = Autograd.grad(f, x, true);
+        double laplacian = 0;
+        for (int i = 0; i < 5; i++) {
+            double[] e = new double[5];
+            e[i] = 1;
+            Tensor hii = Autograd.grad(g.mul(Tensor.of(e)).sum(), x, true).mul(Tensor.of(e)).sum();
+            laplacian += hii.item();
+        }
+        assertEquals(-f.item(), laplacian, 1e-12);
+    }
+
+    @Test
+    void hessianOfRosenbrock() {
+        double a0 = -1.2, b0 = 1.0;
+        Tensor a = Tensor.scalar(a0).requiresGrad(true), b = Tensor.scalar(b0).requiresGrad(true);
+        Tensor one = Tensor.scalar(1);
+        Tensor f = one.sub(a).pow(2).add(b.sub(a.pow(2)).pow(2).mul(100));
+        List<Tensor> g = Autograd.grad(List.of(f), List.of(a, b), null, true, true, false);
+        List<Tensor> row0 = Autograd.grad(List.of(g.get(0)), List.of(a, b), null, true, true, false);
+        List<Tensor> row1 = Autograd.grad(List.of(g.get(1)), List.of(a, b), null, true, true, false);
+        assertEquals(2 - 400 * b0 + 1200 * a0 * a0, row0.get(0).item(), 1e-9);
+        assertEquals(-400 * a0, row0.get(1).item(), 1e-9);
+        assertEquals(-400 * a0, row1.get(0).item(), 1e-9);
+        assertEquals(200, row1.get(1).item(), 1e-9);
+    }
+
+    @Test
+    void thirdDerivativeOfAPolynomial() {
+        double x0 = 0.7;
+        Tensor x = Tensor.scalar(x0).requiresGrad(true);
+        Tensor p = x.pow(4).add(x.pow(3).mul(2));
+        Tensor d1 = Autograd.grad(p, x, true);
+        Tensor d2 = Autograd.grad(d1, x, true);
+        Tensor d3 = Autograd.grad(d2, x, true);
+        assertEquals(4 * Math.pow(x0, 3) + 6 * x0 * x0, d1.item(), 1e-12);
+        assertEquals(12 * x0 * x0 + 12 * x0, d2.item(), 1e-12);
+        assertEquals(24 * x0 + 12, d3.item(), 1e-12);
+    }
+
+    @Test
+    void backwardAccumulatesIntoLeavesAndFreesTheGraph() {
+        Tensor w = Tensor.of(1, 2, 3).requiresGrad(true);
+        Tensor loss = w.mul(w).sum();
+        loss.backward(Tensor.scalar(1), true, false);
+        assertArrayEquals(new double[] {2, 4, 6}, w.grad().toArray());
+        loss.backward();
+        assertArrayEquals(new double[] {4, 8, 12}, w.grad().toArray(), "PyTorch accumulates");
+        var e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("freed") && e.getMessage().contains("retainGraph"), e.getMessage());
+        w.zeroGrad();
+        assertNull(w.grad());
+    }
+
+    @Test
+    void noGradRecordsNothing() {
+        Tensor w = Tensor.of(1, 2).requiresGrad(true);
+        try (var off = GradMode.noGrad()) {
+            Tensor y = w.mul(w);
+            assertTrue(y.isLeaf());
+            assertTrue(!y.requiresGrad());
+        }
+        assertTrue(!w.mul(w).isLeaf());
+    }
+
+    @Test
+    void unusedInputsFailUnlessAllowed() {
+        Tensor a = Tensor.of(1, 2).requiresGrad(true), b = Tensor.of(3, 4).requiresGrad(true);
+        Tensor f = a.mul(a).sum();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Autograd.grad(List.of(f), List.of(a, b), null, false, true, false));
+        assertTrue(e.getMessage().contains("input 1") && e.getMessage().contains("allowUnused"), e.getMessage());
+        assertNull(Autograd.grad(List.of(f), List.of(a, b), null, false, true, true).get(1));
+    }
+
+    @Test
+    void printsLikePyTorch() {
+        assertEquals("tensor([[1., 2.],\n        [3., 4.]])", Tensor.of(new double[][] {{1, 2}, {3, 4}}).toString());
+        assertEquals("tensor(0.5000)", Tensor.scalar(0.5).toString());
+        assertTrue(Tensor.of(1, 2).requiresGrad(true).mul(Tensor.of(1, 1)).toString().endsWith("gradFn=Mul)"));
+    }
+}
