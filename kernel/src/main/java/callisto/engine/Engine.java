@@ -35,7 +35,7 @@ import jdk.jshell.UnresolvedReferenceException;
  */
 public final class Engine implements AutoCloseable {
     /** Version of the preloaded startup script; bump it when the script changes meaning. */
-    public static final int STARTUP_VERSION = 1;
+    public static final int STARTUP_VERSION = 2;
     private static final String STARTUP = "/callisto/engine/startup-v" + STARTUP_VERSION + ".jsh";
 
     private final OutputRouter router = OutputRouter.install();

@@ -356,5 +356,6 @@ class EngineTest {
     void startupImportsAreThere() {
         assertNotNull(run("new ArrayList<String>()").value());
         assertNull(run("Cancellation.check();").error());
+        assertEquals(3.0, run("Tensor.of(1, 2).sum().item()").value());
     }
 }

@@ -97,7 +97,7 @@ public final class Autograd {
                 Tensor[] in = t.node.inputs;
                 Tensor[] vjps = Derivatives.vjp(t.node.op, in, t, g);
                 for (int i = 0; i < in.length; i++) {
-                    if (in[i].requiresGrad()) accumulate(grads, in[i], vjps[i]);
+                    if (in[i].requiresGrad() && vjps[i] != null) accumulate(grads, in[i], vjps[i]);
                 }
                 if (!retain) t.node.freed = true;
             }

@@ -33,6 +33,11 @@ final class Derivatives {
             case Op.Reshape r -> new Tensor[] {g.reshape(in[0].shape)};
             case Op.Transpose t -> new Tensor[] {g.transpose()};
             case Op.MatMul m -> new Tensor[] {g.matmul(in[1].transpose()), in[0].transpose().matmul(g)};
+            case Op.Where w -> {
+                Tensor zero = Tensor.scalar(0);
+                yield new Tensor[] {null, Tensor.where(in[0], g, zero).sumTo(in[1].shape),
+                    Tensor.where(in[0], zero, g).sumTo(in[2].shape)};
+            }
         };
     }
 }

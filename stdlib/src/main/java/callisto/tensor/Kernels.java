@@ -26,6 +26,7 @@ final class Kernels {
             case Op.Reshape r -> in[0].data.clone();
             case Op.Transpose t -> transpose(in[0]);
             case Op.MatMul m -> matmul(in[0], in[1]);
+            case Op.Where w -> where(in[0], in[1], in[2], outShape);
         };
     }
 
@@ -66,6 +67,28 @@ final class Kernels {
                 ia -= sa[d] * shape[d];
                 ib -= sb[d] * shape[d];
                 idx[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    private static double[] where(Tensor mask, Tensor a, Tensor b, int[] shape) {
+        double[] m = expand(mask, shape), x = expand(a, shape), y = expand(b, shape);
+        for (int i = 0; i < m.length; i++) m[i] = m[i] != 0 ? x[i] : y[i];
+        return m;
+    }
+
+    /** The maximum along {@code dim}, kept as size 1 (a constant: used to shift logsumexp, never differentiated). */
+    static double[] maxAlong(Tensor a, int dim) {
+        int outer = 1, inner = 1, n = a.shape[dim];
+        for (int i = 0; i < dim; i++) outer *= a.shape[i];
+        for (int i = dim + 1; i < a.shape.length; i++) inner *= a.shape[i];
+        double[] out = new double[outer * inner];
+        java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < n; k++) {
+                int base = (o * n + k) * inner;
+                for (int i = 0; i < inner; i++) out[o * inner + i] = Math.max(out[o * inner + i], a.data[base + i]);
             }
         }
         return out;

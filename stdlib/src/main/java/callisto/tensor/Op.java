@@ -58,4 +58,8 @@ sealed interface Op {
     /** 2-D matrix product. */
     record MatMul() implements Op {
     }
+
+    /** {@code where(mask, a, b)}: a where the mask is nonzero, else b (broadcasting); the mask has no gradient. */
+    record Where() implements Op {
+    }
 }

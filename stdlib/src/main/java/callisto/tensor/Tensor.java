@@ -212,7 +212,98 @@ public final class Tensor {
         return neg().exp().add(1).pow(-1);
     }
 
+    /** {@code mask ? a : b} elementwise, broadcasting all three; the mask gets no gradient. */
+    public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast("where", Shape.broadcast("where", mask.shape, a.shape), b.shape);
+        return apply(new Op.Where(), shape, mask.detach(), a, b);
+    }
+
+    /** 1 where this > other, else 0; a constant (no gradient). */
+    public Tensor gt(Tensor other) {
+        return compare("gt", other, (x, y) -> x > y);
+    }
+
+    /** 1 where this < other, else 0; a constant. */
+    public Tensor lt(Tensor other) {
+        return compare("lt", other, (x, y) -> x < y);
+    }
+
+    /** 1 where this >= other, else 0; a constant. */
+    public Tensor ge(Tensor other) {
+        return compare("ge", other, (x, y) -> x >= y);
+    }
+
+    /** 1 where this <= other, else 0; a constant. */
+    public Tensor le(Tensor other) {
+        return compare("le", other, (x, y) -> x <= y);
+    }
+
+    /** 1 where this == other, else 0; a constant. */
+    public Tensor eq(Tensor other) {
+        return compare("eq", other, (x, y) -> x == y);
+    }
+
+    private interface DoublePredicate2 {
+        boolean test(double x, double y);
+    }
+
+    private Tensor compare(String op, Tensor other, DoublePredicate2 p) {
+        int[] s = Shape.broadcast(op, shape, other.shape);
+        double[] x = detach().expand(s).data, y = other.detach().expand(s).data, out = new double[x.length];
+        for (int i = 0; i < out.length; i++) out[i] = p.test(x[i], y[i]) ? 1 : 0;
+        return new Tensor(out, s);
+    }
+
+    public Tensor relu() {
+        return where(gt(scalar(0)), this, scalar(0));
+    }
+
+    public Tensor abs() {
+        return where(ge(scalar(0)), this, neg());
+    }
+
+    /** Elementwise maximum (broadcasting); at ties the gradient goes to this. */
+    public Tensor maximum(Tensor other) {
+        return where(ge(other), this, other);
+    }
+
+    /** Elementwise minimum (broadcasting); at ties the gradient goes to this. */
+    public Tensor minimum(Tensor other) {
+        return where(le(other), this, other);
+    }
+
+    public Tensor clamp(double min, double max) {
+        if (min > max) throw new IllegalArgumentException("clamp: min " + min + " is above max " + max);
+        return maximum(scalar(min)).minimum(scalar(max));
+    }
+
+    /** log(1 + e^x), computed without overflow: max(x, 0) + log(1 + e^-|x|). */
+    public Tensor softplus() {
+        return relu().add(abs().neg().exp().add(1).log());
+    }
+
     // ---- reductions and shape
+
+    /** log(sum(exp(x))) along {@code dim}, shifted by the (constant) maximum so large values do not overflow. */
+    public Tensor logsumexp(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("logsumexp", dim, shape.length);
+        int[] kept = shape.clone();
+        kept[d] = 1;
+        Tensor m = new Tensor(Kernels.maxAlong(this, d), kept);
+        Tensor finiteM = where(m.abs().lt(scalar(Double.POSITIVE_INFINITY)), m, scalar(0)); // all -inf: no shift
+        Tensor out = sub(finiteM).exp().sum(d, true).log().add(finiteM);
+        return keepDim ? out : out.sum(d, false);
+    }
+
+    /** exp(x) / sum(exp(x)) along {@code dim}. */
+    public Tensor softmax(int dim) {
+        return sub(logsumexp(dim, true)).exp();
+    }
+
+    /** x - logsumexp(x) along {@code dim}. */
+    public Tensor logSoftmax(int dim) {
+        return sub(logsumexp(dim, true));
+    }
 
     /** The sum of all values, as a 0-d tensor. */
     public Tensor sum() {

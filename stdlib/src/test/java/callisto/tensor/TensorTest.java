@@ -22,6 +22,14 @@ class TensorTest {
         return Tensor.of(new SplittableRandom(seed).doubles(n, lo, hi).toArray(), shape);
     }
 
+    /** Values at least 0.1 from 0 (and from ±1/3 after the clamp test's scaling): kinks stay out of the stencil. */
+    static Tensor awayFromZero(long seed, int... shape) {
+        double[] d = random(seed, 0.1, 0.3, shape).toArray();
+        var signs = new SplittableRandom(seed + 100);
+        for (int i = 0; i < d.length; i++) d[i] *= signs.nextBoolean() ? 1 : -1;
+        return Tensor.of(d, shape);
+    }
+
     record Case(String name, Function<Tensor[], Tensor> f, Tensor[] inputs) {
         @Override
         public String toString() {
@@ -63,6 +71,21 @@ class TensorTest {
                 c("transpose", x -> x[0].transpose().mul(x[0].transpose().exp()), a),
                 c("matmul", x -> x[0].matmul(x[1]).tanh(), a, m),
                 c("matmul vector", x -> x[0].matmul(x[1]).pow(2), a, v),
+                c("relu", x -> x[0].relu().pow(2), awayFromZero(11, 2, 3)),
+                c("abs", x -> x[0].abs().pow(3), awayFromZero(12, 2, 3)),
+                c("maximum broadcast", x -> x[0].maximum(x[1]).pow(2), a, b.add(0.013)),
+                c("minimum", x -> x[0].minimum(x[1]).exp(), a, random(13, -1, 1, 2, 3)),
+                c("clamp", x -> x[0].mul(3).clamp(-1, 1).pow(2), awayFromZero(14, 2, 3)),
+                c("where", x -> Tensor.where(x[0].gt(Tensor.scalar(0)), x[0].pow(2), x[1].sin()), a, random(15, -1, 1, 3)),
+                c("softplus", x -> x[0].mul(5).softplus(), a),
+                c("logsumexp", x -> x[0].logsumexp(1, false), a),
+                c("softmax", x -> x[0].softmax(0).mul(x[1]), a, random(16, -1, 1, 2, 3)),
+                c("logSoftmax", x -> x[0].logSoftmax(-1).pow(2), a),
+                c("mse", x -> Losses.mse(x[0], x[1]), a, random(17, -1, 1, 2, 3)),
+                c("crossEntropy indices", x -> Losses.crossEntropy(x[0], new int[] {2, 0}), a),
+                c("crossEntropy probabilities", x -> Losses.crossEntropy(x[0], x[1].softmax(1)), a, random(18, -1, 1, 2, 3)),
+                c("bceWithLogits", x -> Losses.bceWithLogits(x[0].mul(4), x[1]), a, new Generator(3).bernoulli(0.5, 2, 3)),
+                c("huber", x -> Losses.huber(x[0], x[1], 0.5), awayFromZero(19, 2, 3), random(20, -0.01, 0.01, 2, 3)),
                 c("composite mlp", x -> x[1].matmul(x[0].matmul(x[1]).tanh().transpose()).sum(), random(7, -1, 1, 3, 3),
                         random(8, -1, 1, 3, 3))
         ).map(Arguments::of);
@@ -188,6 +211,45 @@ class TensorTest {
                 () -> Autograd.grad(List.of(f), List.of(a, b), null, false, true, false));
         assertTrue(e.getMessage().contains("input 1") && e.getMessage().contains("allowUnused"), e.getMessage());
         assertNull(Autograd.grad(List.of(f), List.of(a, b), null, false, true, true).get(1));
+    }
+
+    @Test
+    void softmaxAndLogsumexpAreStableAndRight() {
+        Tensor x = Tensor.of(new double[][] {{1000, 1001, 1002}, {-5, 0, 5}});
+        Tensor p = x.softmax(1);
+        assertArrayEquals(new double[] {1, 1}, p.sum(1, false).toArray(), 1e-12);
+        double lse = 1002 + Math.log(Math.exp(-2) + Math.exp(-1) + 1);
+        assertEquals(lse, x.logsumexp(1, false).toArray()[0], 1e-9);
+        Tensor minusInf = Tensor.full(Double.NEGATIVE_INFINITY, 1, 3);
+        assertEquals(Double.NEGATIVE_INFINITY, minusInf.logsumexp(1, false).item());
+    }
+
+    @Test
+    void crossEntropyMatchesItsDefinitionAndRejectsBadTargets() {
+        Tensor logits = Tensor.of(new double[][] {{2, 1, 0}, {0, 0, 3}});
+        double row0 = -(2 - Math.log(Math.exp(2) + Math.exp(1) + 1));
+        double row1 = -(3 - Math.log(2 + Math.exp(3)));
+        assertEquals((row0 + row1) / 2, Losses.crossEntropy(logits, new int[] {0, 2}).item(), 1e-12);
+        var e = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, new int[] {0, 3}));
+        assertEquals("crossEntropy: target[1] = 3 is not a class in [0, 3)", e.getMessage());
+    }
+
+    @Test
+    void generatorIsDeterministicAndWellDistributed() {
+        assertArrayEquals(new Generator(7).randn(1000).toArray(), new Generator(7).randn(1000).toArray());
+        double[] z = new Generator(1).randn(200_000).toArray();
+        double mean = java.util.Arrays.stream(z).average().orElseThrow();
+        double var = java.util.Arrays.stream(z).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
+        assertEquals(0, mean, 0.01);
+        assertEquals(1, var, 0.01);
+        double[] u = new Generator(2).rand(100_000).toArray();
+        assertTrue(java.util.Arrays.stream(u).allMatch(v -> v >= 0 && v < 1));
+        assertEquals(0.5, java.util.Arrays.stream(u).average().orElseThrow(), 0.01);
+        int[] perm = new Generator(3).permutation(50);
+        assertArrayEquals(java.util.stream.IntStream.range(0, 50).toArray(), java.util.Arrays.stream(perm).sorted().toArray());
+        double[] ints = new Generator(4).randint(-2, 3, 10_000).toArray();
+        assertTrue(java.util.Arrays.stream(ints).allMatch(v -> v >= -2 && v < 3 && v == Math.rint(v)));
+        assertEquals(0.3, java.util.Arrays.stream(new Generator(5).bernoulli(0.3, 100_000).toArray()).average().orElseThrow(), 0.01);
     }
 
     @Test

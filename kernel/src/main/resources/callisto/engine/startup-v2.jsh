@@ -1,4 +1,4 @@
-// Callisto startup, version 1: the JDK's usual jshell imports, then the stdlib's.
+// Callisto startup, version 2: the JDK's usual jshell imports, then the stdlib's.
 import java.io.*;
 import java.math.*;
 import java.net.*;
@@ -10,4 +10,5 @@ import java.util.regex.*;
 import java.util.stream.*;
 import callisto.display.*;
 import callisto.runtime.*;
+import callisto.tensor.*;
 import static callisto.display.Display.*;
