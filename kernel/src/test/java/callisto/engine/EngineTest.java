@@ -357,5 +357,7 @@ class EngineTest {
         assertNotNull(run("new ArrayList<String>()").value());
         assertNull(run("Cancellation.check();").error());
         assertEquals(3.0, run("Tensor.of(1, 2).sum().item()").value());
+        // the stdlib's names must not collide with the JDK imports (java.util.function.Function, ...)
+        assertEquals(2, run("Function<Integer, Integer> inc = x -> x + 1;\ninc.apply(1)").value());
     }
 }

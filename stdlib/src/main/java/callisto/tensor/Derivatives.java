@@ -33,6 +33,16 @@ final class Derivatives {
             case Op.Reshape r -> new Tensor[] {g.reshape(in[0].shape)};
             case Op.Transpose t -> new Tensor[] {g.transpose()};
             case Op.MatMul m -> new Tensor[] {g.matmul(in[1].transpose()), in[0].transpose().matmul(g)};
+            case Op.Narrow n -> new Tensor[] {g.pad(n.dim(), n.start(), in[0].shape[n.dim()])};
+            case Op.Pad p -> new Tensor[] {g.narrow(p.dim(), p.before(), in[0].shape[p.dim()])};
+            case Op.Custom c -> {
+                Tensor[] grads = c.function().backward(in, out, g);
+                if (grads.length != in.length) {
+                    throw new IllegalStateException("custom function: backward returned " + grads.length
+                            + " gradients for " + in.length + " inputs");
+                }
+                yield grads;
+            }
             case Op.Where w -> {
                 Tensor zero = Tensor.scalar(0);
                 yield new Tensor[] {null, Tensor.where(in[0], g, zero).sumTo(in[1].shape),

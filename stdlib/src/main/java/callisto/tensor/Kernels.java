@@ -27,6 +27,9 @@ final class Kernels {
             case Op.Transpose t -> transpose(in[0]);
             case Op.MatMul m -> matmul(in[0], in[1]);
             case Op.Where w -> where(in[0], in[1], in[2], outShape);
+            case Op.Narrow n -> narrow(in[0], n.dim(), n.start(), n.length());
+            case Op.Pad p -> pad(in[0], p.dim(), p.before(), p.size());
+            case Op.Custom c -> custom(c.function(), in, outShape);
         };
     }
 
@@ -70,6 +73,42 @@ final class Kernels {
             }
         }
         return out;
+    }
+
+    private static double[] narrow(Tensor a, int dim, int start, int length) {
+        int outer = 1, inner = 1, n = a.shape[dim];
+        for (int i = 0; i < dim; i++) outer *= a.shape[i];
+        for (int i = dim + 1; i < a.shape.length; i++) inner *= a.shape[i];
+        double[] out = new double[outer * length * inner];
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(a.data, (o * n + start) * inner, out, o * length * inner, length * inner);
+        }
+        return out;
+    }
+
+    private static double[] pad(Tensor a, int dim, int before, int size) {
+        int outer = 1, inner = 1, n = a.shape[dim];
+        for (int i = 0; i < dim; i++) outer *= a.shape[i];
+        for (int i = dim + 1; i < a.shape.length; i++) inner *= a.shape[i];
+        double[] out = new double[outer * size * inner];
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(a.data, o * n * inner, out, (o * size + before) * inner, n * inner);
+        }
+        return out;
+    }
+
+    private static double[] custom(CustomFunction f, Tensor[] in, int[] outShape) {
+        Tensor out;
+        try (var off = GradMode.noGrad()) {
+            Tensor[] detached = new Tensor[in.length];
+            for (int i = 0; i < in.length; i++) detached[i] = in[i].detach();
+            out = f.forward(detached);
+        }
+        if (!java.util.Arrays.equals(out.shape, outShape)) {
+            throw new IllegalStateException("custom function: forward returned shape " + Shape.str(out.shape)
+                    + ", its shape() promised " + Shape.str(outShape));
+        }
+        return out.data;
     }
 
     private static double[] where(Tensor mask, Tensor a, Tensor b, int[] shape) {

@@ -62,4 +62,16 @@ sealed interface Op {
     /** {@code where(mask, a, b)}: a where the mask is nonzero, else b (broadcasting); the mask has no gradient. */
     record Where() implements Op {
     }
+
+    /** Elements {@code start .. start+length-1} along {@code dim}. */
+    record Narrow(int dim, int start, int length) implements Op {
+    }
+
+    /** Zeros around the input along {@code dim}: {@code before} before it, to total {@code size}; narrow's adjoint. */
+    record Pad(int dim, int before, int size) implements Op {
+    }
+
+    /** A user function with its own VJP (itself written in tensor ops, so it differentiates again). */
+    record Custom(CustomFunction function) implements Op {
+    }
 }

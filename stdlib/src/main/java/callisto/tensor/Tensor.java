@@ -394,6 +394,125 @@ public final class Tensor {
         return apply(new Op.MatMul(), new int[] {shape[0], other.shape[1]}, this, other);
     }
 
+    /** Elements {@code start .. start+length-1} along {@code dim}. */
+    public Tensor narrow(int dim, int start, int length) {
+        int d = Shape.normalizeDim("narrow", dim, shape.length);
+        if (start < 0 || length < 0 || start + length > shape[d]) {
+            throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") is outside dim " + dim
+                    + " of size " + shape[d] + " in " + Shape.str(shape));
+        }
+        if (start == 0 && length == shape[d]) return this;
+        int[] out = shape.clone();
+        out[d] = length;
+        return apply(new Op.Narrow(d, start, length), out, this);
+    }
+
+    /** This tensor inside zeros along {@code dim}: {@code before} zeros first, {@code size} in all. */
+    Tensor pad(int dim, int before, int size) {
+        int[] out = shape.clone();
+        out[dim] = size;
+        return apply(new Op.Pad(dim, before, size), out, this);
+    }
+
+    /** Joins tensors along an existing dim; all other dims must match. */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        if (tensors.isEmpty()) throw new IllegalArgumentException("cat: no tensors");
+        Tensor first = tensors.getFirst();
+        int d = Shape.normalizeDim("cat", dim, first.shape.length);
+        int total = 0;
+        for (int i = 0; i < tensors.size(); i++) {
+            int[] s = tensors.get(i).shape;
+            for (int k = 0; k < first.shape.length; k++) {
+                if (s.length != first.shape.length || (k != d && s[k] != first.shape[k])) {
+                    throw new IllegalArgumentException("cat: tensor " + i + " has shape " + Shape.str(s)
+                            + ", tensor 0 " + Shape.str(first.shape) + " (only dim " + d + " may differ)");
+                }
+            }
+            total += s[d];
+        }
+        Tensor out = null;
+        int at = 0;
+        for (Tensor t : tensors) { // a sum of padded pieces: its gradient is narrow, which is exactly right
+            Tensor piece = t.pad(d, at, total);
+            out = out == null ? piece : out.add(piece);
+            at += t.shape[d];
+        }
+        return out;
+    }
+
+    /** Joins tensors of one shape along a new dim. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        int rank = tensors.getFirst().shape.length + 1;
+        int d = Shape.normalizeDim("stack", dim, rank);
+        var expanded = new java.util.ArrayList<Tensor>();
+        for (Tensor t : tensors) {
+            int[] s = new int[rank];
+            for (int i = 0, j = 0; i < rank; i++) s[i] = i == d ? 1 : t.shape[j++];
+            expanded.add(t.reshape(s));
+        }
+        return cat(expanded, d);
+    }
+
+    /** Pieces of {@code size} along {@code dim} (the last may be smaller). */
+    public List<Tensor> split(int size, int dim) {
+        int d = Shape.normalizeDim("split", dim, shape.length);
+        if (size <= 0) throw new IllegalArgumentException("split: size " + size + " must be positive");
+        var parts = new java.util.ArrayList<Tensor>();
+        for (int start = 0; start < shape[d]; start += size) parts.add(narrow(d, start, Math.min(size, shape[d] - start)));
+        return parts;
+    }
+
+    /** {@code chunks} nearly equal pieces along {@code dim}, as PyTorch's chunk. */
+    public List<Tensor> chunk(int chunks, int dim) {
+        int d = Shape.normalizeDim("chunk", dim, shape.length);
+        return split(Math.max(1, (shape[d] + chunks - 1) / chunks), d);
+    }
+
+    /** The largest values along {@code dim}; ties share the gradient equally (as PyTorch's amax). */
+    public Tensor amax(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("amax", dim, shape.length);
+        int[] kept = shape.clone();
+        kept[d] = 1;
+        Tensor mask = eq(new Tensor(Kernels.maxAlong(this, d), kept));
+        Tensor out = mul(mask).sum(d, true).div(mask.sum(d, true));
+        return keepDim ? out : out.sum(d, false);
+    }
+
+    /** The smallest values along {@code dim}; ties share the gradient. */
+    public Tensor amin(int dim, boolean keepDim) {
+        return neg().amax(dim, keepDim).neg();
+    }
+
+    /** Mean over {@code dim}. */
+    public Tensor mean(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("mean", dim, shape.length);
+        return sum(d, keepDim).mul(1.0 / shape[d]);
+    }
+
+    /** Variance over {@code dim}, with Bessel's correction when {@code unbiased} (PyTorch's default). */
+    public Tensor var(int dim, boolean keepDim, boolean unbiased) {
+        int d = Shape.normalizeDim("var", dim, shape.length);
+        Tensor centred = sub(mean(d, true));
+        return centred.pow(2).sum(d, keepDim).mul(1.0 / (shape[d] - (unbiased ? 1 : 0)));
+    }
+
+    /** Standard deviation over {@code dim}. */
+    public Tensor std(int dim, boolean keepDim, boolean unbiased) {
+        return var(dim, keepDim, unbiased).sqrt();
+    }
+
+    /** The Euclidean norm of all values. */
+    public Tensor norm() {
+        return pow(2).sum().sqrt();
+    }
+
+    /** {@code function} applied to inputs, recorded so that its own backward gives the gradient. */
+    public static Tensor apply(CustomFunction function, Tensor... inputs) {
+        int[][] shapes = new int[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) shapes[i] = inputs[i].shape.clone();
+        return apply(new Op.Custom(function), function.shape(shapes), inputs);
+    }
+
     // ---- autodiff
 
     /** Backpropagates from this scalar, accumulating into the {@code grad()} of every leaf that requires it. */

@@ -22,6 +22,50 @@ class TensorTest {
         return Tensor.of(new SplittableRandom(seed).doubles(n, lo, hi).toArray(), shape);
     }
 
+    /** x³ as a custom function: a hand-written VJP (3x² g) in tensor ops, so it has second derivatives too. */
+    static final CustomFunction CUBE = new CustomFunction() {
+        @Override
+        public int[] shape(int[]... inputShapes) {
+            return inputShapes[0];
+        }
+
+        @Override
+        public Tensor forward(Tensor... inputs) {
+            return inputs[0].mul(inputs[0]).mul(inputs[0]);
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor grad) {
+            return new Tensor[] {grad.mul(inputs[0].pow(2)).mul(3)};
+        }
+    };
+
+    @Test
+    void catSplitAndStatisticsValues() {
+        Tensor a = Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, Tensor.cat(List.of(a, Tensor.of(new double[][] {{7, 8, 9}})), 0).toArray());
+        assertArrayEquals(new double[] {1, 2, 3, 0, 4, 5, 6, 0}, Tensor.cat(List.of(a, Tensor.zeros(2, 1)), 1).toArray());
+        assertArrayEquals(new int[] {2, 2, 3}, Tensor.stack(List.of(a, a), 0).shape());
+        assertArrayEquals(new double[] {2, 3, 5, 6}, a.narrow(1, 1, 2).toArray());
+        assertEquals(2, a.split(2, 1).size());
+        assertArrayEquals(new double[] {3, 6}, a.split(2, 1).get(1).toArray());
+        assertArrayEquals(new double[] {3, 6}, a.amax(1, false).toArray());
+        assertArrayEquals(new double[] {1, 2, 3}, a.amin(0, false).toArray());
+        assertArrayEquals(new double[] {1, 1}, a.var(1, false, true).toArray(), 1e-12);
+        assertArrayEquals(new double[] {1.5, 1.5, 1.5}, a.std(0, false, false).toArray(), 1e-12);
+        assertEquals(Math.sqrt(91), a.norm().item(), 1e-12);
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.cat(List.of(a, Tensor.zeros(3, 3)), 1));
+        assertTrue(e.getMessage().contains("tensor 1 has shape [3, 3]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> a.narrow(1, 2, 2));
+    }
+
+    @Test
+    void tiesInAmaxShareTheGradient() {
+        Tensor x = Tensor.of(1, 3, 3).requiresGrad(true);
+        x.amax(0, false).backward();
+        assertArrayEquals(new double[] {0, 0.5, 0.5}, x.grad().toArray());
+    }
+
     /** Values at least 0.1 from 0 (and from ±1/3 after the clamp test's scaling): kinks stay out of the stencil. */
     static Tensor awayFromZero(long seed, int... shape) {
         double[] d = random(seed, 0.1, 0.3, shape).toArray();
@@ -86,6 +130,19 @@ class TensorTest {
                 c("crossEntropy probabilities", x -> Losses.crossEntropy(x[0], x[1].softmax(1)), a, random(18, -1, 1, 2, 3)),
                 c("bceWithLogits", x -> Losses.bceWithLogits(x[0].mul(4), x[1]), a, new Generator(3).bernoulli(0.5, 2, 3)),
                 c("huber", x -> Losses.huber(x[0], x[1], 0.5), awayFromZero(19, 2, 3), random(20, -0.01, 0.01, 2, 3)),
+                c("narrow", x -> x[0].narrow(1, 1, 2).pow(2), a),
+                c("cat dim 0", x -> Tensor.cat(List.of(x[0], x[1].reshape(1, 3)), 0).sin().mul(Tensor.arange(3)), a, b),
+                c("cat dim 1", x -> Tensor.cat(List.of(x[0], x[1]), 1).pow(2), a, col),
+                c("stack", x -> Tensor.stack(List.of(x[0], x[1]), 0).tanh(), b, random(21, -1, 1, 3)),
+                c("split", x -> x[0].split(2, 1).get(1).exp().add(x[0].split(2, 1).get(0).sum()), a),
+                c("chunk", x -> x[0].chunk(2, 0).get(1).pow(3), a),
+                c("amax", x -> x[0].amax(1, false).pow(2), a),
+                c("amin keepDim", x -> x[0].amin(0, true).exp(), a),
+                c("mean dim", x -> x[0].exp().mean(0, false), a),
+                c("var", x -> x[0].var(1, false, true), a),
+                c("std", x -> x[0].std(0, true, false), a),
+                c("norm", x -> x[0].norm(), a),
+                c("custom cube", x -> Tensor.apply(CUBE, x[0]).sin(), a),
                 c("composite mlp", x -> x[1].matmul(x[0].matmul(x[1]).tanh().transpose()).sum(), random(7, -1, 1, 3, 3),
                         random(8, -1, 1, 3, 3))
         ).map(Arguments::of);
