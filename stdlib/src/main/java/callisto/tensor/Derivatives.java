@@ -22,6 +22,8 @@ final class Derivatives {
             case Op.Cos c -> new Tensor[] {g.mul(in[0].sin()).neg()};
             case Op.Tanh t -> new Tensor[] {g.mul(Tensor.scalar(1).sub(out.mul(out)))};
             case Op.Sqrt s -> new Tensor[] {g.div(out.mul(Tensor.scalar(2)))};
+            case Op.Log1p l -> new Tensor[] {g.div(in[0].add(1))};
+            case Op.Expm1 e -> new Tensor[] {g.mul(out.add(1))};
             case Op.Pow p -> new Tensor[] {p.exponent() == 0 ? g.mul(Tensor.scalar(0))
                 : g.mul(in[0].pow(p.exponent() - 1).mul(Tensor.scalar(p.exponent())))};
             case Op.Sum s -> {

@@ -66,6 +66,32 @@ public final class Functional {
         return g == null ? Tensor.zeros(x.shape) : g;
     }
 
+    /**
+     * The per-sample Jacobian of a batch of residuals [b] with respect to parameters: a [b, P] tensor whose row
+     * i is d residual[i] / d (all parameters, flattened in order), as Exact Gauss-Newton needs. One reverse pass
+     * per sample, no vmap.
+     */
+    public static Tensor perSampleJacobian(Tensor residuals, List<Tensor> parameters) {
+        if (residuals.dim() != 1) {
+            throw new IllegalArgumentException("perSampleJacobian: residuals must be 1-D [b], got " + Shape.str(residuals.shape));
+        }
+        int b = residuals.numel(), p = 0;
+        for (Tensor t : parameters) p += t.numel();
+        double[] j = new double[b * p];
+        for (int i = 0; i < b; i++) {
+            double[] seed = new double[b];
+            seed[i] = 1;
+            List<Tensor> g = Autograd.grad(List.of(residuals), parameters, List.of(Tensor.of(seed)), false, true, true);
+            int at = i * p;
+            for (int k = 0; k < parameters.size(); k++) {
+                int n = parameters.get(k).numel();
+                if (g.get(k) != null) System.arraycopy(g.get(k).data, 0, j, at, n);
+                at += n;
+            }
+        }
+        return new Tensor(j, new int[] {b, p});
+    }
+
     private static Tensor input(Tensor x) {
         return x.requiresGrad() ? x : x.detach().requiresGrad(true);
     }

@@ -20,6 +20,8 @@ final class Kernels {
             case Op.Cos c -> unary(in[0], Math::cos);
             case Op.Tanh t -> unary(in[0], Math::tanh);
             case Op.Sqrt s -> unary(in[0], Math::sqrt);
+            case Op.Log1p l -> unary(in[0], Math::log1p);
+            case Op.Expm1 e -> unary(in[0], Math::expm1);
             case Op.Pow p -> unary(in[0], powFunction(p.exponent()));
             case Op.Sum s -> sum(in[0], s.dims());
             case Op.Expand e -> expand(in[0], e.shape());

@@ -36,6 +36,14 @@ sealed interface Op {
     record Sqrt() implements Op {
     }
 
+    /** log(1 + x), exact near 0 (composing log and add loses the digits there). */
+    record Log1p() implements Op {
+    }
+
+    /** e^x - 1, exact near 0. */
+    record Expm1() implements Op {
+    }
+
     /** x to a constant power. */
     record Pow(double exponent) implements Op {
     }

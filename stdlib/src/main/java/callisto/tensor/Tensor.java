@@ -202,6 +202,48 @@ public final class Tensor {
         return apply(new Op.Sqrt(), shape, this);
     }
 
+    public Tensor log1p() {
+        return apply(new Op.Log1p(), shape, this);
+    }
+
+    public Tensor expm1() {
+        return apply(new Op.Expm1(), shape, this);
+    }
+
+    public Tensor tan() {
+        return sin().div(cos());
+    }
+
+    public Tensor rsqrt() {
+        return pow(-0.5);
+    }
+
+    /** -1, 0 or 1; a constant (no gradient). */
+    public Tensor sign() {
+        return gt(scalar(0)).add(lt(scalar(0)).neg());
+    }
+
+    /** x · sigmoid(x). */
+    public Tensor silu() {
+        return mul(sigmoid());
+    }
+
+    /** GELU, tanh approximation: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+    public Tensor gelu() {
+        Tensor inner = add(pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+        return mul(inner.tanh().add(1)).mul(0.5);
+    }
+
+    /** x for x > 0, else {@code slope} · x. */
+    public Tensor leakyRelu(double slope) {
+        return where(gt(scalar(0)), this, mul(slope));
+    }
+
+    /** x for x > 0, else α (e^x - 1). */
+    public Tensor elu(double alpha) {
+        return where(gt(scalar(0)), this, minimum(scalar(0)).expm1().mul(alpha));
+    }
+
     /** Each value to the power {@code exponent}. */
     public Tensor pow(double exponent) {
         return apply(new Op.Pow(exponent), shape, this);

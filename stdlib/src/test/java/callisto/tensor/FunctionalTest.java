@@ -45,6 +45,24 @@ class FunctionalTest {
     }
 
     @Test
+    void perSampleJacobianOfALinearModelIsItsInputs() {
+        Tensor x = Tensor.of(new double[][] {{1, 2}, {3, 4}, {5, 6}});
+        Tensor w = Tensor.of(0.5, -1).requiresGrad(true), bias = Tensor.scalar(0.1).requiresGrad(true);
+        Tensor r = x.matmul(w).add(bias).sub(Tensor.of(1, 2, 3));
+        Tensor j = Functional.perSampleJacobian(r, java.util.List.of(w, bias));
+        assertArrayEquals(new int[] {3, 3}, j.shape());
+        assertArrayEquals(new double[] {1, 2, 1, 3, 4, 1, 5, 6, 1}, j.toArray(), 1e-12);
+        // and of a nonlinear one, against the definition row by row: d tanh(x·w)_i / dw = (1 - tanh²) x_i
+        Tensor t = x.matmul(w).tanh();
+        Tensor jt = Functional.perSampleJacobian(t, java.util.List.of(w));
+        for (int i = 0; i < 3; i++) {
+            double z = Math.tanh(x.toArray()[2 * i] * 0.5 - x.toArray()[2 * i + 1]);
+            assertEquals((1 - z * z) * x.toArray()[2 * i], jt.toArray()[2 * i], 1e-12);
+            assertEquals((1 - z * z) * x.toArray()[2 * i + 1], jt.toArray()[2 * i + 1], 1e-12);
+        }
+    }
+
+    @Test
     void gradientsOfGradientsThroughTheHelpers() {
         // d/dx of (H v) for f = sum(x^4): H = diag(12 x^2), d(Hv)_i/dx_i = 24 x_i v_i
         Tensor x = Tensor.of(0.5, -2);

@@ -60,6 +60,13 @@ class TensorTest {
     }
 
     @Test
+    void log1pAndExpm1KeepTheirDigitsNearZero() {
+        assertEquals(1e-17, Tensor.scalar(1e-17).log1p().item(), 1e-30);
+        assertEquals(1e-17, Tensor.scalar(1e-17).expm1().item(), 1e-30);
+        assertArrayEquals(new double[] {-1, 0, 1}, Tensor.of(-2, 0, 3).sign().toArray());
+    }
+
+    @Test
     void tiesInAmaxShareTheGradient() {
         Tensor x = Tensor.of(1, 3, 3).requiresGrad(true);
         x.amax(0, false).backward();
@@ -143,6 +150,14 @@ class TensorTest {
                 c("std", x -> x[0].std(0, true, false), a),
                 c("norm", x -> x[0].norm(), a),
                 c("custom cube", x -> Tensor.apply(CUBE, x[0]).sin(), a),
+                c("log1p", x -> x[0].log1p(), pos),
+                c("expm1", x -> x[0].expm1(), a),
+                c("tan", x -> x[0].tan(), a),
+                c("rsqrt", x -> x[0].rsqrt(), pos),
+                c("silu", x -> x[0].silu(), a),
+                c("gelu", x -> x[0].gelu(), a),
+                c("leakyRelu", x -> x[0].leakyRelu(0.1).pow(2), awayFromZero(22, 2, 3)),
+                c("elu", x -> x[0].elu(1.5).pow(2), awayFromZero(23, 2, 3)),
                 c("composite mlp", x -> x[1].matmul(x[0].matmul(x[1]).tanh().transpose()).sum(), random(7, -1, 1, 3, 3),
                         random(8, -1, 1, 3, 3))
         ).map(Arguments::of);
