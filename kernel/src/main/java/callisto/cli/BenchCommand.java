@@ -25,16 +25,61 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cells", description = "Trivial cells to time after warm-up (default ${DEFAULT-VALUE}).")
     int cells = 2000;
 
+    @Option(names = "--suite", description = "engine, tensor or all (default ${DEFAULT-VALUE}).")
+    String suite = "engine";
+
     @Override
     public Integer call() throws Exception {
+        if (!List.of("engine", "tensor", "all").contains(suite)) {
+            System.err.println("callisto bench: --suite " + suite + ": expected engine, tensor or all");
+            return 2;
+        }
         var out = System.out;
         out.println("| measure | median | mean | min | max |");
         out.println("| --- | --- | --- | --- | --- |");
-        double[] cold = coldStarts();
-        out.println(row("cold start of `./callisto run` on a one-cell notebook (s)", cold, 1));
-        double[] cell = trivialCells();
-        out.println(row("trivial cell `1 + 1` after warm-up (ms)", cell, 1e3));
+        if (!suite.equals("tensor")) {
+            out.println(row("cold start of `./callisto run` on a one-cell notebook (s)", coldStarts(), 1));
+            out.println(row("trivial cell `1 + 1` after warm-up (ms)", trivialCells(), 1e3));
+        }
+        if (!suite.equals("engine")) tensor(out);
         return 0;
+    }
+
+    /** Per-op overhead and matmul throughput of the tensor slice (float64, plain Java kernels so far). */
+    private static void tensor(java.io.PrintStream out) {
+        var gen = new callisto.tensor.Generator(0);
+        var a = gen.randn(16);
+        var b = gen.randn(16);
+        out.println(row("16-element add, no graph (ns)", perOp(() -> a.add(b), 200_000), 1e9));
+        var ag = a.detach().requiresGrad(true);
+        var bg = b.detach().requiresGrad(true);
+        out.println(row("16-element add, recording the graph (ns)", perOp(() -> ag.add(bg), 200_000), 1e9));
+        out.println(row("forward+backward of (a * b).sum(), 16 elements (ns)", perOp(() -> {
+            ag.zeroGrad();
+            ag.mul(bg).sum().backward();
+            return ag.grad();
+        }, 50_000), 1e9));
+        for (int n : new int[] {256, 512}) {
+            var x = gen.randn(n, n);
+            var y = gen.randn(n, n);
+            double[] t = perOp(() -> x.matmul(y), Math.max(3, (int) (2e9 / (2.0 * n * n * n))));
+            double[] gflops = java.util.Arrays.stream(t).map(s -> 2.0 * n * n * n / s / 1e9).toArray();
+            out.println(row("matmul float64 " + n + " (GFLOP/s)", gflops, 1));
+        }
+    }
+
+    /** Seconds per call, in 7 batches after a warm-up batch. */
+    private static double[] perOp(java.util.function.Supplier<Object> op, int loop) {
+        Object sink = null;
+        for (int i = 0; i < loop; i++) sink = op.get();
+        double[] t = new double[7];
+        for (int k = 0; k < t.length; k++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < loop; i++) sink = op.get();
+            t[k] = (System.nanoTime() - t0) / 1e9 / loop;
+        }
+        if (sink == null) throw new IllegalStateException("benchmark produced nothing");
+        return t;
     }
 
     private double[] coldStarts() throws Exception {
