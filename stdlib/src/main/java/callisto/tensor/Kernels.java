@@ -77,10 +77,22 @@ final class Kernels {
         return out;
     }
 
+    /** The number of blocks before {@code dim}: the product of the sizes in front of it. */
+    private static int outer(int[] shape, int dim) {
+        int n = 1;
+        for (int i = 0; i < dim; i++) n *= shape[i];
+        return n;
+    }
+
+    /** The contiguous run after {@code dim}: the product of the sizes behind it. */
+    private static int inner(int[] shape, int dim) {
+        int n = 1;
+        for (int i = dim + 1; i < shape.length; i++) n *= shape[i];
+        return n;
+    }
+
     private static double[] narrow(Tensor a, int dim, int start, int length) {
-        int outer = 1, inner = 1, n = a.shape[dim];
-        for (int i = 0; i < dim; i++) outer *= a.shape[i];
-        for (int i = dim + 1; i < a.shape.length; i++) inner *= a.shape[i];
+        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), n = a.shape[dim];
         double[] out = new double[outer * length * inner];
         for (int o = 0; o < outer; o++) {
             System.arraycopy(a.data, (o * n + start) * inner, out, o * length * inner, length * inner);
@@ -89,9 +101,7 @@ final class Kernels {
     }
 
     private static double[] pad(Tensor a, int dim, int before, int size) {
-        int outer = 1, inner = 1, n = a.shape[dim];
-        for (int i = 0; i < dim; i++) outer *= a.shape[i];
-        for (int i = dim + 1; i < a.shape.length; i++) inner *= a.shape[i];
+        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), n = a.shape[dim];
         double[] out = new double[outer * size * inner];
         for (int o = 0; o < outer; o++) {
             System.arraycopy(a.data, o * n * inner, out, (o * size + before) * inner, n * inner);
@@ -121,9 +131,7 @@ final class Kernels {
 
     /** The maximum along {@code dim}, kept as size 1 (a constant: used to shift logsumexp, never differentiated). */
     static double[] maxAlong(Tensor a, int dim) {
-        int outer = 1, inner = 1, n = a.shape[dim];
-        for (int i = 0; i < dim; i++) outer *= a.shape[i];
-        for (int i = dim + 1; i < a.shape.length; i++) inner *= a.shape[i];
+        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), n = a.shape[dim];
         double[] out = new double[outer * inner];
         java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
         for (int o = 0; o < outer; o++) {
