@@ -626,9 +626,4 @@ public final class Tensor {
         if (v == Math.rint(v) && Math.abs(v) < 1e16) return String.format(Locale.ROOT, "%.0f.", v);
         return String.format(Locale.ROOT, "%.4f", v);
     }
-
-    /** Shapes as a list, for messages. */
-    static List<Integer> dims(int[] shape) {
-        return Arrays.stream(shape).boxed().toList();
-    }
 }
