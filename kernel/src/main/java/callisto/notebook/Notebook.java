@@ -129,7 +129,8 @@ public final class Notebook {
         return (List<Map<String, Object>>) (List<?>) root.get("cells");
     }
 
-    /** A cell's source as one string. */
+    /** A cell's source as one string (validate() checked it is a string or a list of strings). */
+    @SuppressWarnings("unchecked")
     static String source(Map<String, Object> cell) {
         Object s = cell.get("source");
         return s instanceof String str ? str : String.join("", (List<String>) s);

@@ -3,7 +3,6 @@ package callisto.notebook;
 import callisto.engine.CellError;
 import callisto.engine.CellResult;
 import callisto.engine.Engine;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -216,12 +215,5 @@ public final class NotebookRunner {
 
     private static String indent(String text) {
         return text.lines().map(l -> "      " + l).collect(Collectors.joining("\n"));
-    }
-
-    /** Runs and writes: the output file is written even when a cell failed, never when the input was bad. */
-    public Result runAndWrite(Notebook nb, Path output) throws IOException {
-        Result r = run(nb);
-        if (output != null) nb.write(output);
-        return r;
     }
 }
