@@ -65,7 +65,7 @@ public final class Autograd {
                     throw new IllegalArgumentException(op + ": output " + i + " has shape " + Shape.str(out.shape)
                             + "; give a gradient for it (only scalars default to 1)");
                 }
-                g = Tensor.ones(out.shape);
+                g = Tensor.onesLike(out);
             } else if (!java.util.Arrays.equals(g.shape, out.shape)) {
                 throw new IllegalArgumentException(op + ": the gradient for output " + i + " has shape "
                         + Shape.str(g.shape) + ", the output " + Shape.str(out.shape));
@@ -95,6 +95,7 @@ public final class Autograd {
                             + " was freed by an earlier backward pass; pass retainGraph=true to that one");
                 }
                 Tensor[] in = t.node.inputs;
+                checkVersions(t);
                 Tensor[] vjps = Derivatives.vjp(t.node.op, in, t, g);
                 for (int i = 0; i < in.length; i++) {
                     if (in[i].requiresGrad() && vjps[i] != null) accumulate(grads, in[i], vjps[i]);
@@ -105,7 +106,20 @@ public final class Autograd {
         return grads;
     }
 
+    private static void checkVersions(Tensor t) {
+        Tensor.Node node = t.node;
+        if (!Derivatives.readsValues(node.op)) return;
+        boolean changed = t.storage.version != node.outVersion;
+        for (int i = 0; i < node.inputs.length && !changed; i++) changed = node.inputs[i].storage.version != node.versions[i];
+        if (changed) {
+            throw new IllegalStateException("backward: a value the gradient of " + node.op.getClass().getSimpleName()
+                    + " (output shape " + Shape.str(t.shape) + ") needs was modified by an in-place operation after it"
+                    + " was used; use the out-of-place op, or copy() the tensor before modifying it");
+        }
+    }
+
     private static void accumulate(IdentityHashMap<Tensor, Tensor> grads, Tensor t, Tensor g) {
+        if (g.dtype != t.dtype) g = g.to(t.dtype); // a float32 input of a float64 result gets a float32 gradient
         Tensor prev = grads.get(t);
         grads.put(t, prev == null ? g : prev.add(g));
     }

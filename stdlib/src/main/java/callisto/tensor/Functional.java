@@ -17,7 +17,7 @@ public final class Functional {
         Tensor in = input(x);
         Tensor out = f.apply(in);
         Tensor g = Autograd.grad(List.of(out), List.of(in), List.of(v), true, true, true).getFirst();
-        return g == null ? Tensor.zeros(x.shape) : g;
+        return g == null ? Tensor.zerosLike(x) : g;
     }
 
     /**
@@ -27,11 +27,11 @@ public final class Functional {
     public static Tensor jvp(UnaryOperator<Tensor> f, Tensor x, Tensor v) {
         Tensor in = input(x);
         Tensor out = f.apply(in);
-        Tensor u = Tensor.zeros(out.shape).requiresGrad(true);
+        Tensor u = Tensor.zerosLike(out).requiresGrad(true);
         Tensor g = Autograd.grad(List.of(out), List.of(in), List.of(u), true, true, true).getFirst();
-        if (g == null || !g.requiresGrad()) return Tensor.zeros(out.shape);
+        if (g == null || !g.requiresGrad()) return Tensor.zerosLike(out);
         Tensor jv = Autograd.grad(List.of(g), List.of(u), List.of(v), true, true, true).getFirst();
-        return jv == null ? Tensor.zeros(out.shape) : jv;
+        return jv == null ? Tensor.zerosLike(out) : jv;
     }
 
     /** The Jacobian of {@code f} at {@code x}, shaped [f(x).numel, x.numel]. */
@@ -43,10 +43,10 @@ public final class Functional {
         for (int r = 0; r < m; r++) {
             double[] seed = new double[m];
             seed[r] = 1;
-            Tensor g = Autograd.grad(List.of(out), List.of(in), List.of(Tensor.of(seed, out.shape)), false, true, true).getFirst();
-            if (g != null) System.arraycopy(g.data, 0, j, r * n, n);
+            Tensor g = Autograd.grad(List.of(out), List.of(in), List.of(Tensor.of(seed, out.shape).to(out.dtype)), false, true, true).getFirst();
+            if (g != null) System.arraycopy(g.toArray(), 0, j, r * n, n);
         }
-        return new Tensor(j, new int[] {m, n});
+        return Tensor.of(j, m, n).to(x.dtype);
     }
 
     /** The Hessian of a scalar {@code f} at {@code x}, shaped [x.numel, x.numel]. */
@@ -63,7 +63,7 @@ public final class Functional {
     public static Tensor grad(UnaryOperator<Tensor> f, Tensor x) {
         Tensor in = x.requiresGrad() ? x : input(x);
         Tensor g = Autograd.grad(List.of(f.apply(in)), List.of(in), null, true, true, true).getFirst();
-        return g == null ? Tensor.zeros(x.shape) : g;
+        return g == null ? Tensor.zerosLike(x) : g;
     }
 
     /**
@@ -81,15 +81,15 @@ public final class Functional {
         for (int i = 0; i < b; i++) {
             double[] seed = new double[b];
             seed[i] = 1;
-            List<Tensor> g = Autograd.grad(List.of(residuals), parameters, List.of(Tensor.of(seed)), false, true, true);
+            List<Tensor> g = Autograd.grad(List.of(residuals), parameters, List.of(Tensor.of(seed).to(residuals.dtype)), false, true, true);
             int at = i * p;
             for (int k = 0; k < parameters.size(); k++) {
                 int n = parameters.get(k).numel();
-                if (g.get(k) != null) System.arraycopy(g.get(k).data, 0, j, at, n);
+                if (g.get(k) != null) System.arraycopy(g.get(k).toArray(), 0, j, at, n);
                 at += n;
             }
         }
-        return new Tensor(j, new int[] {b, p});
+        return Tensor.of(j, b, p).to(residuals.dtype);
     }
 
     private static Tensor input(Tensor x) {

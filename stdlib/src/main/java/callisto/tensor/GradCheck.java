@@ -34,7 +34,7 @@ public final class GradCheck {
             for (int i = 0; i < x.length; i++) {
                 for (int k = 0; k < x[i].numel(); k++) {
                     double numeric = centralDifference(f, x, i, k, j);
-                    double a = analytic.get(i) == null ? 0 : analytic.get(i).data[k];
+                    double a = analytic.get(i) == null ? 0 : analytic.get(i).valueAt(k);
                     if (Math.abs(a - numeric) > ATOL + RTOL * Math.abs(numeric)) {
                         throw new AssertionError(String.format(Locale.ROOT,
                                 "gradcheck: d output[%d] / d input %d [%d]: autograd %.10g, finite difference %.10g",
@@ -66,20 +66,27 @@ public final class GradCheck {
 
     private static Tensor[] leaves(Tensor[] inputs) {
         Tensor[] x = new Tensor[inputs.length];
-        for (int i = 0; i < inputs.length; i++) x[i] = new Tensor(inputs[i].data.clone(), inputs[i].shape.clone()).requiresGrad(true);
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].dtype != DType.FLOAT64) {
+                throw new IllegalArgumentException("gradcheck: input " + i + " is " + inputs[i].dtype.pythonName()
+                        + "; finite differences need float64 (convert with to(DType.FLOAT64))");
+            }
+            x[i] = Tensor.of(inputs[i].toArray(), inputs[i].shape).requiresGrad(true);
+        }
         return x;
     }
 
     private static double centralDifference(Function<Tensor[], Tensor> f, Tensor[] x, int i, int k, int j) {
-        double saved = x[i].data[k];
+        double[] values = (double[]) x[i].storage.array; // a fresh contiguous leaf: perturbed in place
+        double saved = values[k];
         try { // grad mode stays on: gradgradcheck's function itself differentiates
-            x[i].data[k] = saved + EPS;
-            double plus = f.apply(x).data[j];
-            x[i].data[k] = saved - EPS;
-            double minus = f.apply(x).data[j];
+            values[k] = saved + EPS;
+            double plus = f.apply(x).valueAt(j);
+            values[k] = saved - EPS;
+            double minus = f.apply(x).valueAt(j);
             return (plus - minus) / (2 * EPS);
         } finally {
-            x[i].data[k] = saved;
+            values[k] = saved;
         }
     }
 }

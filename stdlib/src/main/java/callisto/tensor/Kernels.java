@@ -1,115 +1,614 @@
 package callisto.tensor;
 
-import java.util.function.DoubleBinaryOperator;
+import static callisto.tensor.DType.BOOL;
+import static callisto.tensor.DType.FLOAT32;
+import static callisto.tensor.DType.FLOAT64;
+import static callisto.tensor.DType.INT64;
+
 import java.util.function.DoubleUnaryOperator;
 
-/** Forward computation of each primitive on plain arrays. */
+/**
+ * Forward computation of each primitive. Kernels read any layout (views, broadcasts) and write fresh
+ * contiguous results; movement primitives return views. Hot layouts (same shape, scalar, a trailing-dims
+ * bias) run straight loops over the arrays; anything else is first gathered into row-major order.
+ */
 final class Kernels {
+    static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3;
+
     private Kernels() {
     }
 
-    static double[] forward(Op op, Tensor[] in, int[] outShape) {
+    static Tensor forward(Op op, Tensor[] in, int[] shape) {
         return switch (op) {
-            case Op.Add a -> binary(in[0], in[1], outShape, Double::sum);
-            case Op.Mul m -> binary(in[0], in[1], outShape, (x, y) -> x * y);
-            case Op.Div d -> binary(in[0], in[1], outShape, (x, y) -> x / y);
-            case Op.Neg n -> unary(in[0], x -> -x);
-            case Op.Exp e -> unary(in[0], Math::exp);
-            case Op.Log l -> unary(in[0], Math::log);
-            case Op.Sin s -> unary(in[0], Math::sin);
-            case Op.Cos c -> unary(in[0], Math::cos);
-            case Op.Tanh t -> unary(in[0], Math::tanh);
-            case Op.Sqrt s -> unary(in[0], Math::sqrt);
-            case Op.Log1p l -> unary(in[0], Math::log1p);
-            case Op.Expm1 e -> unary(in[0], Math::expm1);
-            case Op.Pow p -> unary(in[0], powFunction(p.exponent()));
-            case Op.Sum s -> sum(in[0], s.dims());
-            case Op.Expand e -> expand(in[0], e.shape());
-            case Op.Reshape r -> in[0].data.clone();
-            case Op.Transpose t -> transpose(in[0]);
-            case Op.MatMul m -> matmul(in[0], in[1]);
-            case Op.Where w -> where(in[0], in[1], in[2], outShape);
+            case Op.Add a -> binary(ADD, in[0], in[1], shape);
+            case Op.Sub s -> binary(SUB, in[0], in[1], shape);
+            case Op.Mul m -> binary(MUL, in[0], in[1], shape);
+            case Op.Div d -> binary(DIV, in[0], in[1], shape);
+            case Op.Neg n -> unary(Simd.NEG, in[0]);
+            case Op.Exp e -> unary(Simd.EXP, in[0]);
+            case Op.Log l -> unary(Simd.LOG, in[0]);
+            case Op.Sin s -> unary(Simd.SIN, in[0]);
+            case Op.Cos c -> unary(Simd.COS, in[0]);
+            case Op.Tanh t -> unary(Simd.TANH, in[0]);
+            case Op.Sqrt s -> unary(Simd.SQRT, in[0]);
+            case Op.Log1p l -> unary(Simd.LOG1P, in[0]);
+            case Op.Expm1 e -> unary(Simd.EXPM1, in[0]);
+            case Op.Erf e -> map(in[0], Kernels::erf);
+            case Op.Pow p -> pow(in[0], p.exponent());
+            case Op.Sum s -> sum(in[0], s.dims(), shape);
+            case Op.Prod p -> prod(in[0], p.dim());
+            case Op.Cumsum c -> cumsum(in[0], c.dim());
+            case Op.Expand e -> expandView(in[0], e.shape());
+            case Op.Reshape r -> reshape(in[0], r.shape());
+            case Op.Permute p -> permute(in[0], p.perm());
             case Op.Narrow n -> narrow(in[0], n.dim(), n.start(), n.length());
             case Op.Pad p -> pad(in[0], p.dim(), p.before(), p.size());
-            case Op.Custom c -> custom(c.function(), in, outShape);
+            case Op.MatMul m -> matmul(in[0], in[1], shape);
+            case Op.Where w -> where(in[0], in[1], in[2], shape);
+            case Op.Cast c -> Tensor.wrap(c.dtype(), copy(in[0], c.dtype()), in[0].shape);
+            case Op.Custom c -> custom(c.function(), in, shape);
         };
     }
 
-    private static DoubleUnaryOperator powFunction(double p) {
-        if (p == 2) return x -> x * x;
-        if (p == 1) return x -> x;
-        if (p == 0) return x -> 1;
-        if (p == -1) return x -> 1 / x;
-        if (p == 0.5) return Math::sqrt;
-        return x -> Math.pow(x, p);
+    // ---- layout
+
+    /**
+     * The values of {@code t} in row-major order as an array of {@code to}: its own storage when that already
+     * is exactly this (so callers must not write to it), else a copy.
+     */
+    static Object dense(Tensor t, DType to) {
+        if (t.dtype == to && t.offset == 0 && t.storage.length == t.numel() && t.isContiguous()) return t.storage.array;
+        return copy(t, to);
     }
 
-    private static double[] unary(Tensor a, DoubleUnaryOperator f) {
-        double[] x = a.data, out = new double[x.length];
-        for (int i = 0; i < x.length; i++) out[i] = f.applyAsDouble(x[i]);
+    /** A fresh row-major array of {@code t}'s values converted to {@code to}. */
+    static Object copy(Tensor t, DType to) {
+        Object out = Storage.allocate(to, t.numel());
+        copyInto(t, out, to, 0);
         return out;
     }
 
-    private static double[] binary(Tensor a, Tensor b, int[] shape, DoubleBinaryOperator f) {
-        int n = Shape.size(shape);
-        double[] out = new double[n];
-        double[] x = a.data, y = b.data;
-        if (java.util.Arrays.equals(a.shape, shape) && java.util.Arrays.equals(b.shape, shape)) {
-            for (int i = 0; i < n; i++) out[i] = f.applyAsDouble(x[i], y[i]);
-            return out;
+    static double[] denseDouble(Tensor t) {
+        return (double[]) dense(t, FLOAT64);
+    }
+
+    /** Writes t's values row-major into {@code out} (of dtype {@code to}) from index {@code at}. */
+    static void copyInto(Tensor t, Object out, DType to, int at) {
+        int n = t.numel();
+        if (n == 0) return;
+        Object src = t.storage.array;
+        DType from = t.dtype;
+        if (t.isContiguous()) {
+            if (from == to) System.arraycopy(src, t.offset, out, at, n);
+            else convert(src, from, t.offset, out, to, at, n);
+            return;
         }
-        int[] sa = Shape.broadcastStrides(a.shape, shape), sb = Shape.broadcastStrides(b.shape, shape);
-        int rank = shape.length;
-        int[] idx = new int[rank];
-        int ia = 0, ib = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = f.applyAsDouble(x[ia], y[ib]);
-            for (int d = rank - 1; d >= 0; d--) { // odometer over the output index
-                idx[d]++;
-                ia += sa[d];
-                ib += sb[d];
-                if (idx[d] < shape[d]) break;
-                ia -= sa[d] * shape[d];
-                ib -= sb[d] * shape[d];
+        int[] shape = t.shape, strides = t.strides;
+        int last = shape.length - 1, len = shape[last], st = strides[last];
+        int[] idx = new int[shape.length];
+        int s = t.offset;
+        for (int i = at; i < at + n; i += len) {
+            if (from == to && to == FLOAT64) {
+                double[] a = (double[]) src, o = (double[]) out;
+                for (int j = 0; j < len; j++) o[i + j] = a[s + j * st];
+            } else if (from == to && to == FLOAT32) {
+                float[] a = (float[]) src, o = (float[]) out;
+                for (int j = 0; j < len; j++) o[i + j] = a[s + j * st];
+            } else {
+                for (int j = 0; j < len; j++) Storage.set(out, to, i + j, src, from, s + j * st);
+            }
+            for (int d = last - 1; d >= 0; d--) { // odometer over the outer dims
+                if (++idx[d] < shape[d]) {
+                    s += strides[d];
+                    break;
+                }
+                s -= strides[d] * (shape[d] - 1);
                 idx[d] = 0;
             }
         }
-        return out;
+    }
+
+    /** Writes row-major {@code src} (of t's dtype) into t's storage, following its strides: copyInto's inverse. */
+    static void scatter(Object src, Tensor t) {
+        int n = t.numel();
+        if (n == 0) return;
+        Object dst = t.storage.array;
+        if (t.isContiguous()) {
+            System.arraycopy(src, 0, dst, t.offset, n);
+            return;
+        }
+        int[] shape = t.shape, strides = t.strides;
+        int last = shape.length - 1, len = shape[last], st = strides[last];
+        int[] idx = new int[shape.length];
+        int s = t.offset;
+        for (int i = 0; i < n; i += len) {
+            for (int j = 0; j < len; j++) Storage.set(dst, t.dtype, s + j * st, src, t.dtype, i + j);
+            for (int d = last - 1; d >= 0; d--) {
+                if (++idx[d] < shape[d]) {
+                    s += strides[d];
+                    break;
+                }
+                s -= strides[d] * (shape[d] - 1);
+                idx[d] = 0;
+            }
+        }
+    }
+
+    private static void convert(Object src, DType from, int so, Object dst, DType to, int d0, int n) {
+        if (from == FLOAT32 && to == FLOAT64) {
+            float[] a = (float[]) src;
+            double[] o = (double[]) dst;
+            for (int i = 0; i < n; i++) o[d0 + i] = a[so + i];
+        } else if (from == FLOAT64 && to == FLOAT32) {
+            double[] a = (double[]) src;
+            float[] o = (float[]) dst;
+            for (int i = 0; i < n; i++) o[d0 + i] = (float) a[so + i];
+        } else {
+            for (int i = 0; i < n; i++) Storage.set(dst, to, d0 + i, src, from, so + i);
+        }
+    }
+
+    /** A view of {@code t} broadcast to {@code shape}: stride 0 where it is repeated. */
+    static Tensor expandView(Tensor t, int[] shape) {
+        int lead = shape.length - t.shape.length;
+        int[] strides = new int[shape.length];
+        for (int i = lead; i < shape.length; i++) {
+            strides[i] = t.shape[i - lead] == 1 && shape[i] != 1 ? 0 : t.strides[i - lead];
+        }
+        return new Tensor(t.dtype, t.storage, t.offset, shape, strides);
+    }
+
+    private static Tensor reshape(Tensor t, int[] shape) {
+        int[] strides = Shape.viewStrides(t.shape, t.strides, shape);
+        return strides != null ? new Tensor(t.dtype, t.storage, t.offset, shape, strides)
+                : Tensor.wrap(t.dtype, copy(t, t.dtype), shape);
+    }
+
+    private static Tensor permute(Tensor t, int[] perm) {
+        int[] shape = new int[perm.length], strides = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            shape[i] = t.shape[perm[i]];
+            strides[i] = t.strides[perm[i]];
+        }
+        return new Tensor(t.dtype, t.storage, t.offset, shape, strides);
+    }
+
+    private static Tensor narrow(Tensor t, int dim, int start, int length) {
+        int[] shape = t.shape.clone();
+        shape[dim] = length;
+        return new Tensor(t.dtype, t.storage, t.offset + start * t.strides[dim], shape, t.strides);
     }
 
     /** The number of blocks before {@code dim}: the product of the sizes in front of it. */
-    private static int outer(int[] shape, int dim) {
+    static int outer(int[] shape, int dim) {
         int n = 1;
         for (int i = 0; i < dim; i++) n *= shape[i];
         return n;
     }
 
     /** The contiguous run after {@code dim}: the product of the sizes behind it. */
-    private static int inner(int[] shape, int dim) {
+    static int inner(int[] shape, int dim) {
         int n = 1;
         for (int i = dim + 1; i < shape.length; i++) n *= shape[i];
         return n;
     }
 
-    private static double[] narrow(Tensor a, int dim, int start, int length) {
+    private static Tensor pad(Tensor a, int dim, int before, int size) {
         int outer = outer(a.shape, dim), inner = inner(a.shape, dim), n = a.shape[dim];
-        double[] out = new double[outer * length * inner];
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(a.data, (o * n + start) * inner, out, o * length * inner, length * inner);
-        }
-        return out;
+        int[] shape = a.shape.clone();
+        shape[dim] = size;
+        Object x = dense(a, a.dtype), out = Storage.allocate(a.dtype, outer * size * inner);
+        for (int o = 0; o < outer; o++) System.arraycopy(x, o * n * inner, out, (o * size + before) * inner, n * inner);
+        return Tensor.wrap(a.dtype, out, shape);
     }
 
-    private static double[] pad(Tensor a, int dim, int before, int size) {
-        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), n = a.shape[dim];
-        double[] out = new double[outer * size * inner];
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(a.data, o * n * inner, out, (o * size + before) * inner, n * inner);
+    // ---- elementwise
+
+    private static Tensor binary(int code, Tensor a, Tensor b, int[] shape) {
+        DType dt = Tensor.resultType(a, b);
+        if (code == DIV && !dt.isFloatingPoint()) dt = FLOAT64;
+        int n = Shape.size(shape), na = a.numel(), nb = b.numel();
+        Object out = Storage.allocate(dt, n);
+        if (n == 0) return Tensor.wrap(dt, out, shape);
+        if (na == n && nb == n) {
+            flat(code, dt, dense(a, dt), 0, dense(b, dt), 0, out, 0, n);
+        } else if (na == n && nb == 1) {
+            scalar(code, dt, dense(a, dt), Storage.getDouble(dense(b, dt), dt, 0), false, out, n);
+        } else if (nb == n && na == 1) {
+            scalar(code, dt, dense(b, dt), Storage.getDouble(dense(a, dt), dt, 0), true, out, n);
+        } else if (na == n && Shape.isSuffix(b.shape, shape)) { // a bias over the trailing dims
+            Object x = dense(a, dt), y = dense(b, dt);
+            for (int r = 0; r < n; r += nb) flat(code, dt, x, r, y, 0, out, r, nb);
+        } else if (nb == n && Shape.isSuffix(a.shape, shape)) {
+            Object x = dense(a, dt), y = dense(b, dt);
+            for (int r = 0; r < n; r += na) flat(code, dt, x, 0, y, r, out, r, na);
+        } else {
+            flat(code, dt, dense(expandView(a, shape), dt), 0, dense(expandView(b, shape), dt), 0, out, 0, n);
         }
-        return out;
+        return Tensor.wrap(dt, out, shape);
     }
 
-    private static double[] custom(CustomFunction f, Tensor[] in, int[] outShape) {
+    private static void flat(int code, DType dt, Object x, int xo, Object y, int yo, Object out, int oo, int n) {
+        switch (dt) {
+            case FLOAT64 -> {
+                double[] p = (double[]) x, q = (double[]) y, o = (double[]) out;
+                switch (code) {
+                    case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] + q[yo + i]; }
+                    case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] - q[yo + i]; }
+                    case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] * q[yo + i]; }
+                    default -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] / q[yo + i]; }
+                }
+            }
+            case FLOAT32 -> {
+                float[] p = (float[]) x, q = (float[]) y, o = (float[]) out;
+                switch (code) {
+                    case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] + q[yo + i]; }
+                    case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] - q[yo + i]; }
+                    case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] * q[yo + i]; }
+                    default -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] / q[yo + i]; }
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    long u = Storage.getLong(x, dt, xo + i), v = Storage.getLong(y, dt, yo + i);
+                    setLong(out, dt, oo + i, integer(code, u, v));
+                }
+            }
+        }
+    }
+
+    /** x op c elementwise, or c op x when {@code left}. */
+    private static void scalar(int code, DType dt, Object x, double c, boolean left, Object out, int n) {
+        switch (dt) {
+            case FLOAT64 -> {
+                double[] p = (double[]) x, o = (double[]) out;
+                switch (code) {
+                    case ADD -> { for (int i = 0; i < n; i++) o[i] = p[i] + c; }
+                    case MUL -> { for (int i = 0; i < n; i++) o[i] = p[i] * c; }
+                    case SUB -> {
+                        if (left) for (int i = 0; i < n; i++) o[i] = c - p[i];
+                        else for (int i = 0; i < n; i++) o[i] = p[i] - c;
+                    }
+                    default -> {
+                        if (left) for (int i = 0; i < n; i++) o[i] = c / p[i];
+                        else for (int i = 0; i < n; i++) o[i] = p[i] / c;
+                    }
+                }
+            }
+            case FLOAT32 -> {
+                float[] p = (float[]) x, o = (float[]) out;
+                float k = (float) c;
+                switch (code) {
+                    case ADD -> { for (int i = 0; i < n; i++) o[i] = p[i] + k; }
+                    case MUL -> { for (int i = 0; i < n; i++) o[i] = p[i] * k; }
+                    case SUB -> {
+                        if (left) for (int i = 0; i < n; i++) o[i] = k - p[i];
+                        else for (int i = 0; i < n; i++) o[i] = p[i] - k;
+                    }
+                    default -> {
+                        if (left) for (int i = 0; i < n; i++) o[i] = k / p[i];
+                        else for (int i = 0; i < n; i++) o[i] = p[i] / k;
+                    }
+                }
+            }
+            default -> {
+                long k = (long) c;
+                for (int i = 0; i < n; i++) {
+                    long v = Storage.getLong(x, dt, i);
+                    setLong(out, dt, i, left ? integer(code, k, v) : integer(code, v, k));
+                }
+            }
+        }
+    }
+
+    private static long integer(int code, long u, long v) {
+        return switch (code) {
+            case ADD -> u + v;
+            case SUB -> u - v;
+            case MUL -> u * v;
+            default -> throw new AssertionError("integer division is promoted to float64");
+        };
+    }
+
+    private static void setLong(Object out, DType dt, int i, long v) {
+        if (dt == INT64) ((long[]) out)[i] = v;
+        else ((int[]) out)[i] = (int) v;
+    }
+
+    private static Tensor unary(int code, Tensor a) {
+        DType dt = a.dtype;
+        int n = a.numel();
+        Object x = dense(a, dt), out = Storage.allocate(dt, n);
+        switch (dt) {
+            case FLOAT64 -> Simd.unary(code, (double[]) x, (double[]) out, n);
+            case FLOAT32 -> Simd.unary(code, (float[]) x, (float[]) out, n);
+            default -> { // only neg reaches here: the math functions promote integers first
+                for (int i = 0; i < n; i++) setLong(out, dt, i, -Storage.getLong(x, dt, i));
+            }
+        }
+        return Tensor.wrap(dt, out, a.shape);
+    }
+
+    private static Tensor map(Tensor a, DoubleUnaryOperator f) {
+        int n = a.numel();
+        Object out = Storage.allocate(a.dtype, n);
+        if (a.dtype == FLOAT32) {
+            float[] x = (float[]) dense(a, FLOAT32), o = (float[]) out;
+            for (int i = 0; i < n; i++) o[i] = (float) f.applyAsDouble(x[i]);
+        } else {
+            double[] x = denseDouble(a), o = (double[]) out;
+            for (int i = 0; i < n; i++) o[i] = f.applyAsDouble(x[i]);
+        }
+        return Tensor.wrap(a.dtype, out, a.shape);
+    }
+
+    private static Tensor pow(Tensor a, double p) {
+        if (p == 2) return binary(MUL, a, a, a.shape);
+        if (p == 0.5) return unary(Simd.SQRT, a);
+        if (p == 1) return Tensor.wrap(a.dtype, copy(a, a.dtype), a.shape);
+        if (p == -1) return binary(DIV, Tensor.scalar(1).to(a.dtype), a, a.shape);
+        return map(a, x -> Math.pow(x, p));
+    }
+
+    private static Tensor where(Tensor mask, Tensor a, Tensor b, int[] shape) {
+        DType dt = Tensor.resultType(a, b);
+        int n = Shape.size(shape);
+        boolean[] m = (boolean[]) dense(expandView(mask, shape), BOOL);
+        Object x = dense(expandView(a, shape), dt), y = dense(expandView(b, shape), dt), out = Storage.allocate(dt, n);
+        switch (dt) {
+            case FLOAT64 -> {
+                double[] p = (double[]) x, q = (double[]) y, o = (double[]) out;
+                for (int i = 0; i < n; i++) o[i] = m[i] ? p[i] : q[i];
+            }
+            case FLOAT32 -> {
+                float[] p = (float[]) x, q = (float[]) y, o = (float[]) out;
+                for (int i = 0; i < n; i++) o[i] = m[i] ? p[i] : q[i];
+            }
+            default -> {
+                for (int i = 0; i < n; i++) Storage.set(out, dt, i, m[i] ? x : y, dt, i);
+            }
+        }
+        return Tensor.wrap(dt, out, shape);
+    }
+
+    static final String[] COMPARISONS = {"gt", "lt", "ge", "le", "eq", "ne", "logicalAnd", "logicalOr", "logicalXor"};
+
+    /** Elementwise comparison or logical op ({@link #COMPARISONS}) of two broadcast tensors, as a bool tensor. */
+    static Tensor compare(int code, Tensor a, Tensor b, int[] shape) {
+        DType dt = Tensor.resultType(a, b);
+        int n = Shape.size(shape);
+        Object x = dense(expandView(a, shape), dt), y = dense(expandView(b, shape), dt);
+        boolean[] out = new boolean[n];
+        if (dt.isFloatingPoint()) { // Java's double comparisons are IEEE's: NaN compares false, -0.0 == 0.0
+            for (int i = 0; i < n; i++) {
+                double u = Storage.getDouble(x, dt, i), v = Storage.getDouble(y, dt, i);
+                out[i] = switch (code) {
+                    case 0 -> u > v;
+                    case 1 -> u < v;
+                    case 2 -> u >= v;
+                    case 3 -> u <= v;
+                    case 4 -> u == v;
+                    case 5 -> u != v;
+                    case 6 -> u != 0 && v != 0;
+                    case 7 -> u != 0 || v != 0;
+                    default -> (u != 0) != (v != 0);
+                };
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                long u = Storage.getLong(x, dt, i), v = Storage.getLong(y, dt, i);
+                out[i] = switch (code) {
+                    case 0 -> u > v;
+                    case 1 -> u < v;
+                    case 2 -> u >= v;
+                    case 3 -> u <= v;
+                    case 4 -> u == v;
+                    case 5 -> u != v;
+                    case 6 -> u != 0 && v != 0;
+                    case 7 -> u != 0 || v != 0;
+                    default -> (u != 0) != (v != 0);
+                };
+            }
+        }
+        return Tensor.wrap(BOOL, out, shape);
+    }
+
+    // ---- reductions
+
+    /** Sums over dims into {@code shape} (the kept or squeezed result; either is the same row-major order). */
+    private static Tensor sum(Tensor a, int[] dims, int[] shape) {
+        DType dt = a.dtype.isFloatingPoint() ? a.dtype : INT64;
+        int n = Shape.size(shape);
+        Object out = Storage.allocate(dt, n);
+        if (a.numel() == 0) return Tensor.wrap(dt, out, shape);
+        boolean block = dims.length > 0 && dims[dims.length - 1] - dims[0] == dims.length - 1;
+        if (block && dt.isFloatingPoint()) {
+            int outer = outer(a.shape, dims[0]), inner = inner(a.shape, dims[dims.length - 1]);
+            int r = a.numel() / outer / inner;
+            Object x = dense(a, dt);
+            if (dt == FLOAT64) {
+                double[] p = (double[]) x, o = (double[]) out;
+                if (inner == 1) for (int i = 0; i < outer; i++) o[i] = Simd.sum(p, i * r, r);
+                else for (int i = 0; i < outer; i++) for (int k = 0; k < r; k++) {
+                    int from = (i * r + k) * inner, to = i * inner;
+                    for (int j = 0; j < inner; j++) o[to + j] += p[from + j];
+                }
+            } else {
+                float[] p = (float[]) x, o = (float[]) out;
+                if (inner == 1) for (int i = 0; i < outer; i++) o[i] = (float) chunkedSum(p, i * r, r);
+                else for (int i = 0; i < outer; i++) for (int k = 0; k < r; k++) {
+                    int from = (i * r + k) * inner, to = i * inner;
+                    for (int j = 0; j < inner; j++) o[to + j] += p[from + j];
+                }
+            }
+            return Tensor.wrap(dt, out, shape);
+        }
+        int[] kept = a.shape.clone();
+        for (int d : dims) kept[d] = 1;
+        int[] so = Shape.broadcastStrides(kept, a.shape);
+        Object x = dense(a, a.dtype);
+        double[] accD = dt.isFloatingPoint() ? new double[n] : null;
+        long[] accL = accD == null ? (long[]) out : null;
+        int rank = a.shape.length;
+        int[] idx = new int[rank];
+        int io = 0;
+        for (int i = 0, total = a.numel(); i < total; i++) {
+            if (accD != null) accD[io] += Storage.getDouble(x, a.dtype, i);
+            else accL[io] += Storage.getLong(x, a.dtype, i);
+            for (int d = rank - 1; d >= 0; d--) {
+                idx[d]++;
+                io += so[d];
+                if (idx[d] < a.shape[d]) break;
+                io -= so[d] * a.shape[d];
+                idx[d] = 0;
+            }
+        }
+        if (accD != null) convert(accD, FLOAT64, 0, out, dt, 0, n);
+        return Tensor.wrap(dt, out, shape);
+    }
+
+    /** A float sum in float vector blocks, the blocks added in double: cheap, and accurate for long rows. */
+    private static double chunkedSum(float[] x, int from, int n) {
+        double s = 0;
+        for (int c = 0; c < n; c += 4096) s += Simd.sum(x, from + c, Math.min(4096, n - c));
+        return s;
+    }
+
+    private static Tensor prod(Tensor a, int dim) {
+        DType dt = a.dtype.isFloatingPoint() ? a.dtype : INT64;
+        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), r = a.shape[dim];
+        int[] shape = a.shape.clone();
+        shape[dim] = 1;
+        Object x = dense(a, dt), out = Storage.allocate(dt, outer * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                double pd = 1;
+                long pl = 1;
+                for (int k = 0; k < r; k++) {
+                    int at = (o * r + k) * inner + i;
+                    if (dt.isFloatingPoint()) pd *= Storage.getDouble(x, dt, at);
+                    else pl *= Storage.getLong(x, dt, at);
+                }
+                if (dt == FLOAT64) ((double[]) out)[o * inner + i] = pd;
+                else if (dt == FLOAT32) ((float[]) out)[o * inner + i] = (float) pd;
+                else ((long[]) out)[o * inner + i] = pl;
+            }
+        }
+        return Tensor.wrap(dt, out, shape);
+    }
+
+    private static Tensor cumsum(Tensor a, int dim) {
+        DType dt = a.dtype.isFloatingPoint() ? a.dtype : INT64;
+        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), r = a.shape[dim];
+        Object x = dense(a, dt), out = Storage.allocate(dt, a.numel());
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                double sd = 0;
+                long sl = 0;
+                for (int k = 0; k < r; k++) {
+                    int at = (o * r + k) * inner + i;
+                    if (dt == FLOAT64) ((double[]) out)[at] = sd += ((double[]) x)[at];
+                    else if (dt == FLOAT32) ((float[]) out)[at] = (float) (sd += ((float[]) x)[at]);
+                    else ((long[]) out)[at] = sl += ((long[]) x)[at];
+                }
+            }
+        }
+        return Tensor.wrap(dt, out, a.shape);
+    }
+
+    /**
+     * The largest (or smallest) value along {@code dim} and the first index where it occurs, kept as size 1.
+     * NaN counts as larger than everything, as in PyTorch. Constants: gradients are built from the index.
+     */
+    static Tensor[] extreme(Tensor a, int dim, boolean max) {
+        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), r = a.shape[dim];
+        if (r == 0) throw new IllegalArgumentException((max ? "max" : "min") + ": dim " + dim + " of " + Shape.str(a.shape) + " is empty");
+        int[] shape = a.shape.clone();
+        shape[dim] = 1;
+        DType dt = a.dtype;
+        Object x = dense(a, dt), values = Storage.allocate(dt, outer * inner);
+        long[] index = new long[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int best = (o * r) * inner + i, bestK = 0;
+                for (int k = 1; k < r; k++) {
+                    int at = (o * r + k) * inner + i;
+                    if (better(x, dt, at, best, max)) {
+                        best = at;
+                        bestK = k;
+                    }
+                }
+                Storage.set(values, dt, o * inner + i, x, dt, best);
+                index[o * inner + i] = bestK;
+            }
+        }
+        return new Tensor[] {Tensor.wrap(dt, values, shape), Tensor.wrap(INT64, index, shape)};
+    }
+
+    private static boolean better(Object x, DType dt, int at, int best, boolean max) {
+        if (dt.isFloatingPoint()) {
+            double v = Storage.getDouble(x, dt, at), b = Storage.getDouble(x, dt, best);
+            if (Double.isNaN(b)) return false;
+            return Double.isNaN(v) || (max ? v > b : v < b);
+        }
+        long v = Storage.getLong(x, dt, at), b = Storage.getLong(x, dt, best);
+        return max ? v > b : v < b;
+    }
+
+    // ---- matmul
+
+    private static Tensor matmul(Tensor a, Tensor b, int[] shape) {
+        DType dt = Tensor.resultType(a, b);
+        if (a.dtype != dt) a = Tensor.wrap(dt, copy(a, dt), a.shape);
+        if (b.dtype != dt) b = Tensor.wrap(dt, copy(b, dt), b.shape);
+        int rank = shape.length, n = shape[rank - 2], m = shape[rank - 1], k = a.shape[rank - 1];
+        if (layout(a) == null) a = Tensor.wrap(dt, copy(a, dt), a.shape);
+        if (layout(b) == null) b = Tensor.wrap(dt, copy(b, dt), b.shape);
+        int[] la = layout(a), lb = layout(b);
+        Object out = Storage.allocate(dt, Shape.size(shape));
+        int batch = Shape.size(shape) / Math.max(1, n * m);
+        if (n * m == 0) return Tensor.wrap(dt, out, shape);
+        int[] idx = new int[rank - 2];
+        int oa = a.offset, ob = b.offset;
+        for (int t = 0; t < batch; t++) {
+            if (dt == FLOAT32) {
+                Gemm.gemm(la[0] == 1, lb[0] == 1, n, m, k, (float[]) a.storage.array, oa, la[1],
+                        (float[]) b.storage.array, ob, lb[1], (float[]) out, t * n * m, m, false);
+            } else {
+                Gemm.gemm(la[0] == 1, lb[0] == 1, n, m, k, (double[]) a.storage.array, oa, la[1],
+                        (double[]) b.storage.array, ob, lb[1], (double[]) out, t * n * m, m, false);
+            }
+            for (int d = rank - 3; d >= 0; d--) { // next batch index
+                if (++idx[d] < shape[d]) {
+                    oa += a.strides[d];
+                    ob += b.strides[d];
+                    break;
+                }
+                oa -= a.strides[d] * (shape[d] - 1);
+                ob -= b.strides[d] * (shape[d] - 1);
+                idx[d] = 0;
+            }
+        }
+        return Tensor.wrap(dt, out, shape);
+    }
+
+    /**
+     * How BLAS can read the matrices in the last two dims of {@code t} without a copy: {transposed (0/1),
+     * leading dimension}, or null when the rows and columns are both strided.
+     */
+    private static int[] layout(Tensor t) {
+        int r = t.shape.length;
+        int rows = t.shape[r - 2], cols = t.shape[r - 1], sr = t.strides[r - 2], sc = t.strides[r - 1];
+        if ((cols <= 1 || sc == 1) && (rows <= 1 || sr >= Math.max(1, cols))) {
+            return new int[] {0, rows <= 1 ? Math.max(1, cols) : sr};
+        }
+        if ((rows <= 1 || sr == 1) && (cols <= 1 || sc >= Math.max(1, rows))) {
+            return new int[] {1, cols <= 1 ? Math.max(1, rows) : sc};
+        }
+        return null;
+    }
+
+    private static Tensor custom(CustomFunction f, Tensor[] in, int[] outShape) {
         Tensor out;
         try (var off = GradMode.noGrad()) {
             Tensor[] detached = new Tensor[in.length];
@@ -120,94 +619,34 @@ final class Kernels {
             throw new IllegalStateException("custom function: forward returned shape " + Shape.str(out.shape)
                     + ", its shape() promised " + Shape.str(outShape));
         }
-        return out.data;
+        return out.detach();
     }
 
-    private static double[] where(Tensor mask, Tensor a, Tensor b, int[] shape) {
-        double[] m = expand(mask, shape), x = expand(a, shape), y = expand(b, shape);
-        for (int i = 0; i < m.length; i++) m[i] = m[i] != 0 ? x[i] : y[i];
-        return m;
-    }
+    // ---- special functions
 
-    /** The maximum along {@code dim}, kept as size 1 (a constant: used to shift logsumexp, never differentiated). */
-    static double[] maxAlong(Tensor a, int dim) {
-        int outer = outer(a.shape, dim), inner = inner(a.shape, dim), n = a.shape[dim];
-        double[] out = new double[outer * inner];
-        java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
-        for (int o = 0; o < outer; o++) {
-            for (int k = 0; k < n; k++) {
-                int base = (o * n + k) * inner;
-                for (int i = 0; i < inner; i++) out[o * inner + i] = Math.max(out[o * inner + i], a.data[base + i]);
+    private static final double TWO_OVER_SQRT_PI = 1.1283791670955126, ONE_OVER_SQRT_PI = 0.5641895835477563;
+
+    /**
+     * The error function to a few ulps: below 2.5 the series erf(x) = 2/√π e^{-x²} Σ (2x²)^n x / (2n+1)!!, whose
+     * terms are all positive (no cancellation); above, 1 - erfc(x) with erfc from its continued fraction.
+     */
+    static double erf(double x) {
+        if (Double.isNaN(x)) return x;
+        double ax = Math.abs(x);
+        if (ax > 6) return Math.copySign(1, x);
+        double r;
+        if (ax < 2.5) {
+            double x2 = 2 * ax * ax, term = ax, s = ax;
+            for (int n = 1; term > 1e-17 * s; n++) {
+                term *= x2 / (2 * n + 1);
+                s += term;
             }
+            r = TWO_OVER_SQRT_PI * Math.exp(-ax * ax) * s;
+        } else {
+            double f = ax; // erfc(x) = e^{-x²}/√π / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), from the tail in
+            for (int k = 120; k >= 1; k--) f = ax + (k / 2.0) / f;
+            r = 1 - ONE_OVER_SQRT_PI * Math.exp(-ax * ax) / f;
         }
-        return out;
-    }
-
-    private static double[] expand(Tensor a, int[] shape) {
-        int n = Shape.size(shape);
-        double[] out = new double[n];
-        int[] sa = Shape.broadcastStrides(a.shape, shape);
-        int rank = shape.length;
-        int[] idx = new int[rank];
-        int ia = 0;
-        for (int i = 0; i < n; i++) {
-            out[i] = a.data[ia];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                ia += sa[d];
-                if (idx[d] < shape[d]) break;
-                ia -= sa[d] * shape[d];
-                idx[d] = 0;
-            }
-        }
-        return out;
-    }
-
-    /** Sums over dims; the result is laid out in the kept-dims shape (size 1 where summed). */
-    private static double[] sum(Tensor a, int[] dims) {
-        int[] kept = a.shape.clone();
-        for (int d : dims) kept[d] = 1;
-        double[] out = new double[Shape.size(kept)];
-        int[] so = Shape.broadcastStrides(kept, a.shape);
-        int rank = a.shape.length;
-        int[] idx = new int[rank];
-        int io = 0;
-        for (int i = 0; i < a.data.length; i++) {
-            out[io] += a.data[i];
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d]++;
-                io += so[d];
-                if (idx[d] < a.shape[d]) break;
-                io -= so[d] * a.shape[d];
-                idx[d] = 0;
-            }
-        }
-        return out;
-    }
-
-    private static double[] transpose(Tensor a) {
-        int r = a.shape.length;
-        int rows = a.shape[r - 2], cols = a.shape[r - 1], batch = a.data.length / (rows * cols);
-        double[] out = new double[a.data.length];
-        for (int b = 0; b < batch; b++) {
-            int base = b * rows * cols;
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) out[base + j * rows + i] = a.data[base + i * cols + j];
-            }
-        }
-        return out;
-    }
-
-    private static double[] matmul(Tensor a, Tensor b) {
-        int n = a.shape[0], k = a.shape[1], m = b.shape[1];
-        double[] x = a.data, y = b.data, out = new double[n * m];
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < k; p++) {
-                double v = x[i * k + p];
-                int row = p * m, o = i * m;
-                for (int j = 0; j < m; j++) out[o + j] += v * y[row + j];
-            }
-        }
-        return out;
+        return Math.copySign(r, x);
     }
 }

@@ -3,10 +3,15 @@ package callisto.tensor;
 /**
  * The closed set of primitives every tensor operation lowers to. Each has a forward kernel and a
  * vector-Jacobian product written in these same primitives ({@link Kernels}, {@link Derivatives}), so a
- * gradient is itself a differentiable graph and derivatives of any order follow.
+ * gradient is itself a differentiable graph and derivatives of any order follow. Movement primitives
+ * (expand, reshape of a contiguous tensor, permute, narrow) make views that share the input's storage.
  */
 sealed interface Op {
     record Add() implements Op {
+    }
+
+    /** a - b: a primitive, not add(neg), because every optimizer step and residual subtracts. */
+    record Sub() implements Op {
     }
 
     record Mul() implements Op {
@@ -44,6 +49,10 @@ sealed interface Op {
     record Expm1() implements Op {
     }
 
+    /** The error function: not a composition of the others. */
+    record Erf() implements Op {
+    }
+
     /** x to a constant power. */
     record Pow(double exponent) implements Op {
     }
@@ -52,31 +61,44 @@ sealed interface Op {
     record Sum(int[] dims, boolean keepDim) implements Op {
     }
 
-    /** Broadcast to {@code shape} (NumPy rules). */
+    /** Product along {@code dim}, kept as size 1; a composition would fail at zeros. */
+    record Prod(int dim) implements Op {
+    }
+
+    /** Running sum along {@code dim}: O(n), where a triangular matmul would be O(n²). */
+    record Cumsum(int dim) implements Op {
+    }
+
+    /** Broadcast to {@code shape} (NumPy rules): a view with stride 0 on the broadcast dims. */
     record Expand(int[] shape) implements Op {
     }
 
+    /** A view when the input is contiguous, else a copy. */
     record Reshape(int[] shape) implements Op {
     }
 
-    /** Swap the last two dims. */
-    record Transpose() implements Op {
+    /** Dims reordered: output dim i is input dim {@code perm[i]} (a view). */
+    record Permute(int[] perm) implements Op {
     }
 
-    /** 2-D matrix product. */
+    /** Matrix product over the last two dims; leading (batch) dims are equal (the caller broadcasts them). */
     record MatMul() implements Op {
     }
 
-    /** {@code where(mask, a, b)}: a where the mask is nonzero, else b (broadcasting); the mask has no gradient. */
+    /** {@code where(mask, a, b)}: a where the mask is true, else b (broadcasting); the mask has no gradient. */
     record Where() implements Op {
     }
 
-    /** Elements {@code start .. start+length-1} along {@code dim}. */
+    /** Elements {@code start .. start+length-1} along {@code dim} (a view). */
     record Narrow(int dim, int start, int length) implements Op {
     }
 
     /** Zeros around the input along {@code dim}: {@code before} before it, to total {@code size}; narrow's adjoint. */
     record Pad(int dim, int before, int size) implements Op {
+    }
+
+    /** Conversion to another dtype; between floating types it passes gradients through (cast back). */
+    record Cast(DType dtype) implements Op {
     }
 
     /** A user function with its own VJP (itself written in tensor ops, so it differentiates again). */

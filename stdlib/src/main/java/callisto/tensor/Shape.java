@@ -51,6 +51,45 @@ final class Shape {
         return s;
     }
 
+    /**
+     * Strides that read a tensor of {@code shape}/{@code strides} as {@code target} without moving values, or
+     * null when no view can (then reshape copies). Walks both shapes from the back, matching runs of old dims
+     * that are contiguous among themselves ("chunks") to runs of new dims of the same element count.
+     */
+    static int[] viewStrides(int[] shape, int[] strides, int[] target) {
+        int[] out = new int[target.length];
+        if (size(shape) == 0 || shape.length == 0) return strides(target);
+        int v = target.length - 1;
+        long chunkStride = strides[shape.length - 1], oldCount = 1, newCount = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            oldCount *= shape[d];
+            boolean chunkEnds = d == 0 || (shape[d - 1] != 1 && strides[d - 1] != oldCount * chunkStride);
+            if (!chunkEnds) continue;
+            while (v >= 0 && (newCount < oldCount || target[v] == 1)) {
+                out[v] = (int) (newCount * chunkStride);
+                newCount *= target[v];
+                v--;
+            }
+            if (newCount != oldCount) return null;
+            if (d > 0) {
+                chunkStride = strides[d - 1];
+                oldCount = 1;
+                newCount = 1;
+            }
+        }
+        return v == -1 ? out : null;
+    }
+
+    /** Whether {@code shape}, without its leading 1s, is the trailing part of {@code target}. */
+    static boolean isSuffix(int[] shape, int[] target) {
+        int lead = 0;
+        while (lead < shape.length && shape[lead] == 1) lead++;
+        int k = shape.length - lead;
+        if (k > target.length) return false;
+        for (int i = 0; i < k; i++) if (shape[lead + i] != target[target.length - k + i]) return false;
+        return true;
+    }
+
     static int normalizeDim(String op, int dim, int rank) {
         int d = dim < 0 ? dim + rank : dim;
         if (d < 0 || d >= rank) {

@@ -1,54 +1,89 @@
 package callisto.tensor;
 
+import static callisto.tensor.DType.BOOL;
+import static callisto.tensor.DType.FLOAT32;
+import static callisto.tensor.DType.FLOAT64;
+import static callisto.tensor.DType.INT32;
+import static callisto.tensor.DType.INT64;
+
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * An n-dimensional array of float64 values that records the operations on it, for derivatives of any order.
+ * An n-dimensional array (float32, float64, int32, int64 or bool) that records the operations on it, for
+ * derivatives of any order.
  *
- * <p>Operations broadcast like NumPy. A tensor made with {@link #requiresGrad(boolean) requiresGrad(true)}
- * is a leaf; results of operations on it carry the operation that made them, and {@link #backward()} or
- * {@link Autograd#grad} walk that graph back. Gradients are computed with these same operations, so with
- * {@code createGraph} they can be differentiated again (Hessians, Laplacians, PINN residuals).
+ * <p>Operations broadcast like NumPy and promote dtypes like PyTorch ({@link DType}). Reshaping a contiguous
+ * tensor, {@link #permute}, {@link #transpose}, {@link #narrow}, {@link #select}, {@link #expand} and
+ * {@link #detach} return views that share storage. A float tensor made with
+ * {@link #requiresGrad(boolean) requiresGrad(true)} is a leaf; results of operations on it carry the
+ * operation that made them, and {@link #backward()} or {@link Autograd#grad} walk that graph back. Gradients
+ * are computed with these same operations, so with {@code createGraph} they can be differentiated again
+ * (Hessians, Laplacians, PINN residuals).
  *
- * <p>This first slice is float64 and contiguous; other dtypes, views and fast kernels come later.
+ * <p>Values written with {@code double} (Java's default) are float64; {@code float[]} values are float32.
+ * In-place operations end in an underscore ({@code add_}); they refuse tensors that record gradients, and a
+ * backward pass that needs a value overwritten in place fails with an error saying so.
  */
 public final class Tensor {
-    final double[] data;
+    final DType dtype;
+    final Storage storage;
+    final int offset;
     final int[] shape;
+    final int[] strides;
     private boolean requiresGrad;
     Node node;
     Tensor grad;
 
-    /** What made a non-leaf tensor: the primitive and its inputs. Freed after a backward pass without retainGraph. */
+    /** What made a non-leaf tensor: the primitive, its inputs and their versions when it ran. */
     static final class Node {
         final Op op;
         final Tensor[] inputs;
+        final int[] versions;
+        final int outVersion;
         boolean freed;
 
-        Node(Op op, Tensor[] inputs) {
+        Node(Op op, Tensor[] inputs, Tensor out) {
             this.op = op;
             this.inputs = inputs;
+            versions = new int[inputs.length];
+            for (int i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
+            outVersion = out.storage.version;
         }
     }
 
-    Tensor(double[] data, int[] shape) {
-        if (data.length != Shape.size(shape)) {
-            throw new IllegalArgumentException("tensor: " + data.length + " values do not fill shape " + Shape.str(shape));
-        }
-        this.data = data;
+    Tensor(DType dtype, Storage storage, int offset, int[] shape, int[] strides) {
+        this.dtype = dtype;
+        this.storage = storage;
+        this.offset = offset;
         this.shape = shape;
+        this.strides = strides;
+    }
+
+    /** A contiguous tensor over {@code array} (which it now owns). */
+    static Tensor wrap(DType dtype, Object array, int[] shape) {
+        int n = Shape.size(shape);
+        return new Tensor(dtype, new Storage(array, n), 0, shape, Shape.strides(shape));
+    }
+
+    private static Tensor checked(DType dtype, Object array, int length, int[] shape) {
+        int[] s = shape.clone();
+        for (int d : s) if (d < 0) throw new IllegalArgumentException("tensor: negative size in shape " + Shape.str(s));
+        if (length != Shape.size(s)) {
+            throw new IllegalArgumentException("tensor: " + length + " values do not fill shape " + Shape.str(s));
+        }
+        return wrap(dtype, array, s);
     }
 
     // ---- creation
 
-    /** A 1-D tensor of the given values. */
+    /** A 1-D float64 tensor of the given values. */
     public static Tensor of(double... values) {
-        return new Tensor(values.clone(), new int[] {values.length});
+        return wrap(FLOAT64, values.clone(), new int[] {values.length});
     }
 
-    /** A 2-D tensor from rows of equal length. */
+    /** A 2-D float64 tensor from rows of equal length. */
     public static Tensor of(double[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
         double[] d = new double[rows.length * cols];
@@ -58,38 +93,139 @@ public final class Tensor {
             }
             System.arraycopy(rows[i], 0, d, i * cols, cols);
         }
-        return new Tensor(d, new int[] {rows.length, cols});
+        return wrap(FLOAT64, d, new int[] {rows.length, cols});
     }
 
-    /** A tensor of {@code values} laid out row-major in {@code shape}. */
+    /** A float64 tensor of {@code values} laid out row-major in {@code shape}. */
     public static Tensor of(double[] values, int... shape) {
-        return new Tensor(values.clone(), shape.clone());
+        return checked(FLOAT64, values.clone(), values.length, shape);
     }
 
-    /** A 0-dimensional tensor. */
+    /** A 1-D float32 tensor (not an overload of {@code of}: Java would pick it for {@code of(1, 2)}). */
+    public static Tensor ofFloats(float... values) {
+        return wrap(FLOAT32, values.clone(), new int[] {values.length});
+    }
+
+    /** A float32 tensor of {@code values} in {@code shape}. */
+    public static Tensor of(float[] values, int... shape) {
+        return checked(FLOAT32, values.clone(), values.length, shape);
+    }
+
+    /** A 1-D bool tensor (a mask). */
+    public static Tensor of(boolean... values) {
+        return wrap(BOOL, values.clone(), new int[] {values.length});
+    }
+
+    /** A 1-D int64 tensor (indices). */
+    public static Tensor ofLongs(long... values) {
+        return wrap(INT64, values.clone(), new int[] {values.length});
+    }
+
+    /** An int64 tensor of {@code values} in {@code shape}. */
+    public static Tensor ofLongs(long[] values, int... shape) {
+        return checked(INT64, values.clone(), values.length, shape);
+    }
+
+    /** A 1-D int32 tensor. */
+    public static Tensor ofInts(int... values) {
+        return wrap(INT32, values.clone(), new int[] {values.length});
+    }
+
+    /** An int32 tensor of {@code values} in {@code shape}. */
+    public static Tensor ofInts(int[] values, int... shape) {
+        return checked(INT32, values.clone(), values.length, shape);
+    }
+
+    /** A 0-dimensional float64 tensor. */
     public static Tensor scalar(double value) {
-        return new Tensor(new double[] {value}, new int[0]);
+        return wrap(FLOAT64, new double[] {value}, new int[0]);
+    }
+
+    /** A 0-dimensional tensor of {@code dtype}. */
+    public static Tensor scalar(DType dtype, double value) {
+        return full(dtype, value);
     }
 
     public static Tensor zeros(int... shape) {
-        return full(0, shape);
+        return full(FLOAT64, 0, shape);
+    }
+
+    public static Tensor zeros(DType dtype, int... shape) {
+        return full(dtype, 0, shape);
     }
 
     public static Tensor ones(int... shape) {
-        return full(1, shape);
+        return full(FLOAT64, 1, shape);
+    }
+
+    public static Tensor ones(DType dtype, int... shape) {
+        return full(dtype, 1, shape);
     }
 
     public static Tensor full(double value, int... shape) {
-        double[] d = new double[Shape.size(shape)];
-        Arrays.fill(d, value);
-        return new Tensor(d, shape.clone());
+        return full(FLOAT64, value, shape);
     }
 
-    /** 0, 1, ..., n-1. */
+    /** A tensor of {@code dtype} filled with {@code value}. */
+    public static Tensor full(DType dtype, double value, int... shape) {
+        for (int d : shape) if (d < 0) throw new IllegalArgumentException("full: negative size in shape " + Shape.str(shape));
+        int n = Shape.size(shape);
+        Object a = Storage.allocate(dtype, n);
+        switch (dtype) {
+            case FLOAT64 -> Arrays.fill((double[]) a, value);
+            case FLOAT32 -> Arrays.fill((float[]) a, (float) value);
+            case INT64 -> Arrays.fill((long[]) a, (long) value);
+            case INT32 -> Arrays.fill((int[]) a, (int) value);
+            case BOOL -> Arrays.fill((boolean[]) a, value != 0);
+        }
+        return checked(dtype, a, n, shape);
+    }
+
+    /** Zeros of {@code like}'s shape and dtype. */
+    public static Tensor zerosLike(Tensor like) {
+        return full(like.dtype, 0, like.shape);
+    }
+
+    /** Ones of {@code like}'s shape and dtype. */
+    public static Tensor onesLike(Tensor like) {
+        return full(like.dtype, 1, like.shape);
+    }
+
+    /** The n × n identity (float64). */
+    public static Tensor eye(int n) {
+        return eye(FLOAT64, n);
+    }
+
+    public static Tensor eye(DType dtype, int n) {
+        Tensor t = zeros(dtype, n, n);
+        for (int i = 0; i < n; i++) Storage.set(t.storage.array, dtype, i * n + i, new double[] {1}, FLOAT64, 0);
+        return t;
+    }
+
+    /** 0, 1, ..., n-1 as int64, as PyTorch's {@code arange(n)}. */
     public static Tensor arange(int n) {
-        double[] d = new double[n];
+        if (n < 0) throw new IllegalArgumentException("arange: n = " + n + " is negative");
+        long[] d = new long[n];
         for (int i = 0; i < n; i++) d[i] = i;
-        return new Tensor(d, new int[] {n});
+        return wrap(INT64, d, new int[] {n});
+    }
+
+    /** start, start + step, ... below end (float64). */
+    public static Tensor arange(double start, double end, double step) {
+        if (step == 0 || !Double.isFinite(step)) throw new IllegalArgumentException("arange: step " + step + " must be finite and nonzero");
+        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = start + i * step;
+        return wrap(FLOAT64, d, new int[] {n});
+    }
+
+    /** {@code steps} evenly spaced values from start to end inclusive (float64). */
+    public static Tensor linspace(double start, double end, int steps) {
+        if (steps < 0) throw new IllegalArgumentException("linspace: steps = " + steps + " is negative");
+        double[] d = new double[steps];
+        double h = steps > 1 ? (end - start) / (steps - 1) : 0;
+        for (int i = 0; i < steps; i++) d[i] = i == steps - 1 && steps > 1 ? end : start + i * h;
+        return wrap(FLOAT64, d, new int[] {steps});
     }
 
     // ---- properties
@@ -98,32 +234,105 @@ public final class Tensor {
         return shape.clone();
     }
 
+    /** The size of one dim (negative counts from the end). */
+    public int size(int dim) {
+        return shape[Shape.normalizeDim("size", dim, shape.length)];
+    }
+
+    /** Elements to step in storage per index of each dim. */
+    public int[] stride() {
+        return strides.clone();
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
     public int dim() {
         return shape.length;
     }
 
     public int numel() {
-        return data.length;
+        return Shape.size(shape);
+    }
+
+    /** Whether the values lie row-major without gaps (views made by permute, narrow or expand may not). */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
     }
 
     /** The single value of a one-element tensor. */
     public double item() {
-        if (data.length != 1) throw new IllegalStateException("item: the tensor has " + data.length + " values, not 1");
-        return data[0];
+        if (numel() != 1) throw new IllegalStateException("item: the tensor has " + numel() + " values, not 1");
+        return Storage.getDouble(storage.array, dtype, offset);
     }
 
-    /** A copy of the values, row-major. */
+    /** The value at {@code index} (one per dim). */
+    public double get(int... index) {
+        return Storage.getDouble(storage.array, dtype, position("get", index));
+    }
+
+    private int position(String op, int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for a tensor of shape " + Shape.str(shape));
+        }
+        int p = offset;
+        for (int d = 0; d < index.length; d++) {
+            int i = index[d] < 0 ? index[d] + shape[d] : index[d];
+            if (i < 0 || i >= shape[d]) {
+                throw new IndexOutOfBoundsException(op + ": index " + index[d] + " is out of range for dim " + d + " of " + Shape.str(shape));
+            }
+            p += i * strides[d];
+        }
+        return p;
+    }
+
+    /** The value at row-major position {@code i}, whatever the layout. */
+    double valueAt(int i) {
+        int p = offset;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            p += (i % shape[d]) * strides[d];
+            i /= shape[d];
+        }
+        return Storage.getDouble(storage.array, dtype, p);
+    }
+
+    /** A copy of the values, row-major, as doubles. */
     public double[] toArray() {
-        return data.clone();
+        return (double[]) Kernels.copy(this, FLOAT64);
+    }
+
+    public float[] toFloatArray() {
+        return (float[]) Kernels.copy(this, FLOAT32);
+    }
+
+    public long[] toLongArray() {
+        return (long[]) Kernels.copy(this, INT64);
+    }
+
+    public int[] toIntArray() {
+        return (int[]) Kernels.copy(this, INT32);
+    }
+
+    public boolean[] toBooleanArray() {
+        return (boolean[]) Kernels.copy(this, BOOL);
     }
 
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** Marks a leaf as needing gradients; returns it. */
+    /** Marks a float leaf as needing gradients; returns it. */
     public Tensor requiresGrad(boolean value) {
         if (node != null) throw new IllegalStateException("requiresGrad: only leaves can be marked; detach() this result first");
+        if (value && !dtype.isFloatingPoint()) {
+            throw new IllegalStateException("requiresGrad: a " + dtype.pythonName() + " tensor cannot have gradients; convert it with to(DType.FLOAT64)");
+        }
         requiresGrad = value;
         return this;
     }
@@ -143,71 +352,135 @@ public final class Tensor {
         grad = null;
     }
 
-    /** The same values, cut from the graph. */
+    /** The same values (shared storage), cut from the graph. */
     public Tensor detach() {
-        return new Tensor(data, shape);
+        return new Tensor(dtype, storage, offset, shape, strides);
+    }
+
+    /** This tensor converted to {@code dtype} (itself when it already is); gradients flow between float types. */
+    public Tensor to(DType target) {
+        if (target == dtype) return this;
+        Tensor in = dtype.isFloatingPoint() && target.isFloatingPoint() ? this : detach();
+        return apply(new Op.Cast(target), shape, in);
+    }
+
+    /** A copy with its own storage (differentiable). */
+    public Tensor copy() {
+        return apply(new Op.Cast(dtype), shape, this);
+    }
+
+    /** This tensor if it is contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : copy();
+    }
+
+    static DType resultType(Tensor a, Tensor b) {
+        return DType.promote(a.dtype, a.shape.length == 0, b.dtype, b.shape.length == 0);
+    }
+
+    /** A 0-d tensor for a Java number in an op with this tensor: it keeps this dtype unless it needs a wider kind. */
+    private Tensor number(double c) {
+        boolean integral = c == Math.rint(c) && Math.abs(c) < 0x1p53;
+        return !dtype.isFloatingPoint() && integral ? wrap(INT64, new long[] {(long) c}, new int[0]) : scalar(c);
+    }
+
+    private Tensor floating() {
+        return dtype.isFloatingPoint() ? this : to(FLOAT64);
     }
 
     // ---- elementwise (broadcasting)
 
+    private Tensor arithmetic(String name, Op op, Tensor other) {
+        int[] s = Shape.broadcast(name, shape, other.shape);
+        if (resultType(this, other) == BOOL) {
+            throw new IllegalArgumentException(name + ": both tensors are bool; use logicalAnd/logicalOr, or convert with to(DType.INT64)");
+        }
+        return apply(op, s, this, other);
+    }
+
     public Tensor add(Tensor other) {
-        return apply(new Op.Add(), Shape.broadcast("add", shape, other.shape), this, other);
+        return arithmetic("add", new Op.Add(), other);
     }
 
     public Tensor sub(Tensor other) {
-        return add(other.neg());
+        return arithmetic("sub", new Op.Sub(), other);
     }
 
     public Tensor mul(Tensor other) {
-        return apply(new Op.Mul(), Shape.broadcast("mul", shape, other.shape), this, other);
+        return arithmetic("mul", new Op.Mul(), other);
     }
 
+    /** True division: integers divide as float64. */
     public Tensor div(Tensor other) {
-        return apply(new Op.Div(), Shape.broadcast("div", shape, other.shape), this, other);
+        return arithmetic("div", new Op.Div(), other);
     }
 
     public Tensor add(double c) {
-        return add(scalar(c));
+        return add(number(c));
+    }
+
+    public Tensor sub(double c) {
+        return sub(number(c));
     }
 
     public Tensor mul(double c) {
-        return mul(scalar(c));
+        return mul(number(c));
+    }
+
+    public Tensor div(double c) {
+        return div(number(c));
+    }
+
+    /** c - this. */
+    public Tensor rsub(double c) {
+        return number(c).sub(this);
     }
 
     public Tensor neg() {
+        if (dtype == BOOL) throw new IllegalArgumentException("neg: a bool tensor; use logicalNot");
         return apply(new Op.Neg(), shape, this);
     }
 
+    private Tensor math(Op op) {
+        Tensor x = floating();
+        return apply(op, x.shape, x);
+    }
+
     public Tensor exp() {
-        return apply(new Op.Exp(), shape, this);
+        return math(new Op.Exp());
     }
 
     public Tensor log() {
-        return apply(new Op.Log(), shape, this);
+        return math(new Op.Log());
     }
 
     public Tensor sin() {
-        return apply(new Op.Sin(), shape, this);
+        return math(new Op.Sin());
     }
 
     public Tensor cos() {
-        return apply(new Op.Cos(), shape, this);
+        return math(new Op.Cos());
     }
 
     public Tensor tanh() {
-        return apply(new Op.Tanh(), shape, this);
+        return math(new Op.Tanh());
     }
 
     public Tensor sqrt() {
-        return apply(new Op.Sqrt(), shape, this);
+        return math(new Op.Sqrt());
     }
 
     public Tensor log1p() {
-        return apply(new Op.Log1p(), shape, this);
+        return math(new Op.Log1p());
     }
 
     public Tensor expm1() {
-        return apply(new Op.Expm1(), shape, this);
+        return math(new Op.Expm1());
+    }
+
+    /** The error function, 2/√π ∫₀ˣ e^{-t²} dt. */
+    public Tensor erf() {
+        return math(new Op.Erf());
     }
 
     public Tensor tan() {
@@ -218,9 +491,10 @@ public final class Tensor {
         return pow(-0.5);
     }
 
-    /** -1, 0 or 1; a constant (no gradient). */
+    /** -1, 0 or 1, in this dtype; a constant (no gradient). */
     public Tensor sign() {
-        return gt(scalar(0)).add(lt(scalar(0)).neg());
+        DType t = dtype == BOOL ? INT64 : dtype;
+        return gt(0).to(t).sub(lt(0).to(t));
     }
 
     /** x · sigmoid(x). */
@@ -228,25 +502,30 @@ public final class Tensor {
         return mul(sigmoid());
     }
 
-    /** GELU, tanh approximation: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+    /** GELU as PyTorch's default: x Φ(x) = 0.5 x (1 + erf(x / √2)). */
     public Tensor gelu() {
+        return mul(mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5);
+    }
+
+    /** GELU, tanh approximation: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */
+    public Tensor geluTanh() {
         Tensor inner = add(pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
         return mul(inner.tanh().add(1)).mul(0.5);
     }
 
     /** x for x > 0, else {@code slope} · x. */
     public Tensor leakyRelu(double slope) {
-        return where(gt(scalar(0)), this, mul(slope));
+        return where(gt(0), this, mul(slope));
     }
 
     /** x for x > 0, else α (e^x - 1). */
     public Tensor elu(double alpha) {
-        return where(gt(scalar(0)), this, minimum(scalar(0)).expm1().mul(alpha));
+        return where(gt(0), this, minimum(scalar(0)).expm1().mul(alpha));
     }
 
     /** Each value to the power {@code exponent}. */
     public Tensor pow(double exponent) {
-        return apply(new Op.Pow(exponent), shape, this);
+        return math(new Op.Pow(exponent));
     }
 
     /** 1 / (1 + e^-x), as a composition. */
@@ -260,48 +539,83 @@ public final class Tensor {
         return apply(new Op.Where(), shape, mask.detach(), a, b);
     }
 
-    /** 1 where this > other, else 0; a constant (no gradient). */
+    private Tensor compare(int code, Tensor other) {
+        String name = Kernels.COMPARISONS[code];
+        return Kernels.compare(code, this, other, Shape.broadcast(name, shape, other.shape));
+    }
+
+    /** this > other as a bool mask (a constant). */
     public Tensor gt(Tensor other) {
-        return compare("gt", other, (x, y) -> x > y);
+        return compare(0, other);
     }
 
-    /** 1 where this < other, else 0; a constant. */
     public Tensor lt(Tensor other) {
-        return compare("lt", other, (x, y) -> x < y);
+        return compare(1, other);
     }
 
-    /** 1 where this >= other, else 0; a constant. */
     public Tensor ge(Tensor other) {
-        return compare("ge", other, (x, y) -> x >= y);
+        return compare(2, other);
     }
 
-    /** 1 where this <= other, else 0; a constant. */
     public Tensor le(Tensor other) {
-        return compare("le", other, (x, y) -> x <= y);
+        return compare(3, other);
     }
 
-    /** 1 where this == other, else 0; a constant. */
     public Tensor eq(Tensor other) {
-        return compare("eq", other, (x, y) -> x == y);
+        return compare(4, other);
     }
 
-    private interface DoublePredicate2 {
-        boolean test(double x, double y);
+    public Tensor ne(Tensor other) {
+        return compare(5, other);
     }
 
-    private Tensor compare(String op, Tensor other, DoublePredicate2 p) {
-        int[] s = Shape.broadcast(op, shape, other.shape);
-        double[] x = detach().expand(s).data, y = other.detach().expand(s).data, out = new double[x.length];
-        for (int i = 0; i < out.length; i++) out[i] = p.test(x[i], y[i]) ? 1 : 0;
-        return new Tensor(out, s);
+    public Tensor gt(double c) {
+        return gt(number(c));
+    }
+
+    public Tensor lt(double c) {
+        return lt(number(c));
+    }
+
+    public Tensor ge(double c) {
+        return ge(number(c));
+    }
+
+    public Tensor le(double c) {
+        return le(number(c));
+    }
+
+    public Tensor eq(double c) {
+        return eq(number(c));
+    }
+
+    public Tensor ne(double c) {
+        return ne(number(c));
+    }
+
+    /** Elementwise and of two masks (nonzero counts as true). */
+    public Tensor logicalAnd(Tensor other) {
+        return compare(6, other);
+    }
+
+    public Tensor logicalOr(Tensor other) {
+        return compare(7, other);
+    }
+
+    public Tensor logicalXor(Tensor other) {
+        return compare(8, other);
+    }
+
+    public Tensor logicalNot() {
+        return eq(0);
     }
 
     public Tensor relu() {
-        return where(gt(scalar(0)), this, scalar(0));
+        return where(gt(0), this, number(0));
     }
 
     public Tensor abs() {
-        return where(ge(scalar(0)), this, neg());
+        return where(ge(0), this, neg());
     }
 
     /** Elementwise maximum (broadcasting); at ties the gradient goes to this. */
@@ -316,7 +630,7 @@ public final class Tensor {
 
     public Tensor clamp(double min, double max) {
         if (min > max) throw new IllegalArgumentException("clamp: min " + min + " is above max " + max);
-        return maximum(scalar(min)).minimum(scalar(max));
+        return maximum(number(min)).minimum(number(max));
     }
 
     /** log(1 + e^x), computed without overflow: max(x, 0) + log(1 + e^-|x|). */
@@ -324,17 +638,143 @@ public final class Tensor {
         return relu().add(abs().neg().exp().add(1).log());
     }
 
-    // ---- reductions and shape
+    // ---- reductions
+
+    private int[] allDims() {
+        int[] all = new int[shape.length];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        return all;
+    }
+
+    /** The sum of all values, as a 0-d tensor (int64 for integers and bools). */
+    public Tensor sum() {
+        return sum(allDims(), false);
+    }
+
+    /** Sums over {@code dims} (negative counts from the end). */
+    public Tensor sum(int[] dims, boolean keepDim) {
+        int[] ds = Arrays.stream(dims).map(d -> Shape.normalizeDim("sum", d, shape.length)).distinct().sorted().toArray();
+        return apply(new Op.Sum(ds, keepDim), reduced(ds, keepDim), this);
+    }
+
+    public Tensor sum(int dim, boolean keepDim) {
+        return sum(new int[] {dim}, keepDim);
+    }
+
+    private int[] reduced(int[] sortedDims, boolean keepDim) {
+        int[] out = keepDim ? shape.clone() : new int[shape.length - sortedDims.length];
+        if (keepDim) {
+            for (int d : sortedDims) out[d] = 1;
+        } else {
+            for (int i = 0, j = 0; i < shape.length; i++) if (Arrays.binarySearch(sortedDims, i) < 0) out[j++] = shape[i];
+        }
+        return out;
+    }
+
+    private Tensor requireFloat(String op) {
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": a " + dtype.pythonName() + " tensor; convert it with to(DType.FLOAT64) first");
+        }
+        return this;
+    }
+
+    public Tensor mean() {
+        return requireFloat("mean").sum().div(numel());
+    }
+
+    /** Mean over {@code dim}. */
+    public Tensor mean(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("mean", dim, shape.length);
+        return requireFloat("mean").sum(d, keepDim).div(shape[d]);
+    }
+
+    /** Mean over {@code dims}. */
+    public Tensor mean(int[] dims, boolean keepDim) {
+        int count = 1;
+        for (int d : Arrays.stream(dims).map(d -> Shape.normalizeDim("mean", d, shape.length)).distinct().toArray()) count *= shape[d];
+        return requireFloat("mean").sum(dims, keepDim).div(count);
+    }
+
+    /** The product along {@code dim}; its gradient is right at zeros too. */
+    public Tensor prod(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("prod", dim, shape.length);
+        Tensor p = apply(new Op.Prod(d), reduced(new int[] {d}, true), this);
+        return keepDim ? p : p.squeeze(d);
+    }
+
+    /** The product of all values. */
+    public Tensor prod() {
+        return reshape(-1).prod(0, false);
+    }
+
+    /** Running sums along {@code dim}. */
+    public Tensor cumsum(int dim) {
+        int d = Shape.normalizeDim("cumsum", dim, shape.length);
+        return apply(new Op.Cumsum(d), shape.clone(), this);
+    }
+
+    /** The largest value along {@code dim}; its gradient goes to the first place it occurs, as PyTorch's max. */
+    public Tensor max(int dim, boolean keepDim) {
+        return extreme("max", dim, keepDim, true);
+    }
+
+    /** The smallest value along {@code dim}. */
+    public Tensor min(int dim, boolean keepDim) {
+        return extreme("min", dim, keepDim, false);
+    }
+
+    /** The largest value, as a 0-d tensor. */
+    public Tensor max() {
+        return reshape(-1).max(0, false);
+    }
+
+    public Tensor min() {
+        return reshape(-1).min(0, false);
+    }
+
+    private Tensor extreme(String op, int dim, boolean keepDim, boolean max) {
+        int d = Shape.normalizeDim(op, dim, shape.length);
+        Tensor[] vi = Kernels.extreme(this, d, max);
+        Tensor values = vi[0];
+        if (requiresGrad && GradMode.enabled()) { // select the winner with a mask, so the gradient reaches it
+            int[] along = new int[shape.length];
+            Arrays.fill(along, 1);
+            along[d] = shape[d];
+            Tensor hit = arange(shape[d]).reshape(along).eq(vi[1]);
+            values = where(hit, this, number(0)).sum(d, true);
+        }
+        return keepDim ? values : values.squeeze(d);
+    }
+
+    /** The index (int64) of the first largest value along {@code dim}. */
+    public Tensor argmax(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("argmax", dim, shape.length);
+        Tensor i = Kernels.extreme(this, d, true)[1];
+        return keepDim ? i : i.squeeze(d);
+    }
+
+    public Tensor argmin(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("argmin", dim, shape.length);
+        Tensor i = Kernels.extreme(this, d, false)[1];
+        return keepDim ? i : i.squeeze(d);
+    }
+
+    /** The row-major index of the largest value. */
+    public Tensor argmax() {
+        return reshape(-1).argmax(0, false);
+    }
+
+    public Tensor argmin() {
+        return reshape(-1).argmin(0, false);
+    }
 
     /** log(sum(exp(x))) along {@code dim}, shifted by the (constant) maximum so large values do not overflow. */
     public Tensor logsumexp(int dim, boolean keepDim) {
         int d = Shape.normalizeDim("logsumexp", dim, shape.length);
-        int[] kept = shape.clone();
-        kept[d] = 1;
-        Tensor m = new Tensor(Kernels.maxAlong(this, d), kept);
-        Tensor finiteM = where(m.abs().lt(scalar(Double.POSITIVE_INFINITY)), m, scalar(0)); // all -inf: no shift
+        Tensor m = Kernels.extreme(requireFloat("logsumexp"), d, true)[0];
+        Tensor finiteM = where(m.abs().lt(Double.POSITIVE_INFINITY), m, scalar(0)); // all -inf: no shift
         Tensor out = sub(finiteM).exp().sum(d, true).log().add(finiteM);
-        return keepDim ? out : out.sum(d, false);
+        return keepDim ? out : out.squeeze(d);
     }
 
     /** exp(x) / sum(exp(x)) along {@code dim}. */
@@ -347,34 +787,54 @@ public final class Tensor {
         return sub(logsumexp(dim, true));
     }
 
-    /** The sum of all values, as a 0-d tensor. */
-    public Tensor sum() {
-        int[] all = new int[shape.length];
-        for (int i = 0; i < all.length; i++) all[i] = i;
-        return sum(all, false);
+    /** The largest values along {@code dim}; ties share the gradient equally (as PyTorch's amax). */
+    public Tensor amax(int dim, boolean keepDim) {
+        int d = Shape.normalizeDim("amax", dim, shape.length);
+        Tensor mask = eq(Kernels.extreme(this, d, true)[0]);
+        Tensor out = where(mask, this, number(0)).sum(d, true).div(mask.sum(d, true));
+        return keepDim ? out : out.squeeze(d);
     }
 
-    /** Sums over {@code dims} (negative counts from the end). */
-    public Tensor sum(int[] dims, boolean keepDim) {
-        int[] ds = Arrays.stream(dims).map(d -> Shape.normalizeDim("sum", d, shape.length)).distinct().sorted().toArray();
-        int[] out = keepDim ? shape.clone() : new int[shape.length - ds.length];
-        if (keepDim) {
-            for (int d : ds) out[d] = 1;
-        } else {
-            for (int i = 0, j = 0; i < shape.length; i++) if (Arrays.binarySearch(ds, i) < 0) out[j++] = shape[i];
-        }
-        return apply(new Op.Sum(ds, keepDim), out, this);
+    /** The smallest values along {@code dim}; ties share the gradient. */
+    public Tensor amin(int dim, boolean keepDim) {
+        return neg().amax(dim, keepDim).neg();
     }
 
-    public Tensor sum(int dim, boolean keepDim) {
-        return sum(new int[] {dim}, keepDim);
+    /** Variance over {@code dim}, with Bessel's correction when {@code unbiased} (PyTorch's default). */
+    public Tensor var(int dim, boolean keepDim, boolean unbiased) {
+        int d = Shape.normalizeDim("var", dim, shape.length);
+        Tensor centred = sub(mean(d, true));
+        return centred.pow(2).sum(d, keepDim).div(shape[d] - (unbiased ? 1 : 0));
     }
 
-    public Tensor mean() {
-        return sum().mul(1.0 / data.length);
+    /** Variance of all values (unbiased). */
+    public Tensor var() {
+        return reshape(-1).var(0, false, true);
     }
 
-    /** Broadcast to {@code shape}. */
+    /** Standard deviation over {@code dim}. */
+    public Tensor std(int dim, boolean keepDim, boolean unbiased) {
+        return var(dim, keepDim, unbiased).sqrt();
+    }
+
+    /** Standard deviation of all values (unbiased). */
+    public Tensor std() {
+        return var().sqrt();
+    }
+
+    /** The Euclidean norm of all values. */
+    public Tensor norm() {
+        return pow(2).sum().sqrt();
+    }
+
+    /** The Euclidean norm along {@code dim}. */
+    public Tensor norm(int dim, boolean keepDim) {
+        return pow(2).sum(dim, keepDim).sqrt();
+    }
+
+    // ---- shape and views
+
+    /** Broadcast to {@code shape} (a view). */
     public Tensor expand(int... target) {
         int[] b = Shape.broadcast("expand", shape, target);
         if (!Arrays.equals(b, target)) {
@@ -387,7 +847,7 @@ public final class Tensor {
     Tensor sumTo(int[] target) {
         if (Arrays.equals(shape, target)) return this;
         int lead = shape.length - target.length;
-        var dims = new java.util.ArrayList<Integer>();
+        var dims = new ArrayList<Integer>();
         for (int i = 0; i < shape.length; i++) {
             if (i < lead || (target[i - lead] == 1 && shape[i] != 1)) dims.add(i);
         }
@@ -395,48 +855,111 @@ public final class Tensor {
         return s.reshape(target);
     }
 
+    /** The same values in another shape (one dim may be -1); a view when this is contiguous. */
     public Tensor reshape(int... target) {
         int[] t = target.clone();
-        int infer = -1, known = 1;
+        int infer = -1, known = 1, n = numel();
         for (int i = 0; i < t.length; i++) {
             if (t[i] == -1) {
                 if (infer >= 0) throw new IllegalArgumentException("reshape: only one dim can be -1 in " + Shape.str(target));
                 infer = i;
+            } else if (t[i] < 0) {
+                throw new IllegalArgumentException("reshape: negative size " + t[i] + " in " + Shape.str(target));
             } else {
                 known *= t[i];
             }
         }
-        if (infer >= 0 && known != 0) t[infer] = data.length / known;
-        if (Shape.size(t) != data.length) {
-            throw new IllegalArgumentException("reshape: " + Shape.str(shape) + " (" + data.length + " values) cannot become " + Shape.str(target));
+        if (infer >= 0 && known != 0) t[infer] = n / known;
+        if (Shape.size(t) != n) {
+            throw new IllegalArgumentException("reshape: " + Shape.str(shape) + " (" + n + " values) cannot become " + Shape.str(target));
         }
         return Arrays.equals(shape, t) ? this : apply(new Op.Reshape(t), t, this);
     }
 
-    /** Swaps the last two dims. */
+    /** A reshaped view; fails when this is not contiguous (use {@link #reshape}, which copies then). */
+    public Tensor view(int... target) {
+        Tensor r = reshape(target);
+        if (r.storage != storage) {
+            throw new IllegalStateException("view: the tensor of shape " + Shape.str(shape) + " with strides "
+                    + Shape.str(strides) + " cannot be viewed as " + Shape.str(target) + "; use reshape(...), which copies");
+        }
+        return r;
+    }
+
+    /** All dims in one. */
+    public Tensor flatten() {
+        return reshape(-1);
+    }
+
+    /** Dims {@code start..end} (inclusive) merged into one. */
+    public Tensor flatten(int start, int end) {
+        int s = Shape.normalizeDim("flatten", start, shape.length), e = Shape.normalizeDim("flatten", end, shape.length);
+        if (s > e) throw new IllegalArgumentException("flatten: start dim " + start + " is after end dim " + end);
+        int[] out = new int[shape.length - (e - s)];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i <= s || i > e) out[j++] = shape[i];
+            else out[j - 1] *= shape[i];
+        }
+        return reshape(out);
+    }
+
+    /** Drops every dim of size 1. */
+    public Tensor squeeze() {
+        return reshape(Arrays.stream(shape).filter(d -> d != 1).toArray());
+    }
+
+    /** Drops {@code dim} if its size is 1. */
+    public Tensor squeeze(int dim) {
+        int d = Shape.normalizeDim("squeeze", dim, shape.length);
+        if (shape[d] != 1) return this;
+        int[] out = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) if (i != d) out[j++] = shape[i];
+        return reshape(out);
+    }
+
+    /** Inserts a dim of size 1 at {@code dim}. */
+    public Tensor unsqueeze(int dim) {
+        int d = Shape.normalizeDim("unsqueeze", dim, shape.length + 1);
+        int[] out = new int[shape.length + 1];
+        for (int i = 0, j = 0; i < out.length; i++) out[i] = i == d ? 1 : shape[j++];
+        return reshape(out);
+    }
+
+    /** Dims reordered: dim i of the result is dim {@code dims[i]} of this (a view). */
+    public Tensor permute(int... dims) {
+        if (dims.length != shape.length) {
+            throw new IllegalArgumentException("permute: " + dims.length + " dims for a tensor of shape " + Shape.str(shape));
+        }
+        int[] perm = new int[dims.length];
+        boolean[] seen = new boolean[dims.length];
+        boolean identity = true;
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            perm[i] = Shape.normalizeDim("permute", dims[i], shape.length);
+            if (seen[perm[i]]) throw new IllegalArgumentException("permute: dim " + dims[i] + " repeats in " + Shape.str(dims));
+            seen[perm[i]] = true;
+            identity &= perm[i] == i;
+            out[i] = shape[perm[i]];
+        }
+        return identity ? this : apply(new Op.Permute(perm), out, this);
+    }
+
+    /** Swaps two dims (a view). */
+    public Tensor transpose(int dim0, int dim1) {
+        int a = Shape.normalizeDim("transpose", dim0, shape.length), b = Shape.normalizeDim("transpose", dim1, shape.length);
+        int[] perm = allDims();
+        perm[a] = b;
+        perm[b] = a;
+        return permute(perm);
+    }
+
+    /** Swaps the last two dims (a view). */
     public Tensor transpose() {
         if (shape.length < 2) throw new IllegalArgumentException("transpose: needs 2 or more dims, got " + Shape.str(shape));
-        int[] t = shape.clone();
-        t[t.length - 1] = shape[shape.length - 2];
-        t[t.length - 2] = shape[shape.length - 1];
-        return apply(new Op.Transpose(), t, this);
+        return transpose(-2, -1);
     }
 
-    /** Matrix product of 2-D tensors (a 1-D right side is a column). */
-    public Tensor matmul(Tensor other) {
-        if (shape.length == 2 && other.shape.length == 1) return matmul(other.reshape(other.shape[0], 1)).reshape(shape[0]);
-        if (shape.length != 2 || other.shape.length != 2) {
-            throw new IllegalArgumentException("matmul: " + Shape.str(shape) + " @ " + Shape.str(other.shape)
-                    + ": this slice multiplies 2-D tensors");
-        }
-        if (shape[1] != other.shape[0]) {
-            throw new IllegalArgumentException("matmul: " + Shape.str(shape) + " @ " + Shape.str(other.shape)
-                    + ": inner sizes " + shape[1] + " and " + other.shape[0] + " differ");
-        }
-        return apply(new Op.MatMul(), new int[] {shape[0], other.shape[1]}, this, other);
-    }
-
-    /** Elements {@code start .. start+length-1} along {@code dim}. */
+    /** Elements {@code start .. start+length-1} along {@code dim} (a view). */
     public Tensor narrow(int dim, int start, int length) {
         int d = Shape.normalizeDim("narrow", dim, shape.length);
         if (start < 0 || length < 0 || start + length > shape[d]) {
@@ -447,6 +970,24 @@ public final class Tensor {
         int[] out = shape.clone();
         out[d] = length;
         return apply(new Op.Narrow(d, start, length), out, this);
+    }
+
+    /** Elements {@code start} (inclusive) to {@code end} (exclusive) along {@code dim}; negative counts from the end. */
+    public Tensor slice(int dim, int start, int end) {
+        int d = Shape.normalizeDim("slice", dim, shape.length);
+        int s = Math.clamp(start < 0 ? start + shape[d] : start, 0, shape[d]);
+        int e = Math.clamp(end < 0 ? end + shape[d] : end, s, shape[d]);
+        return narrow(d, s, e - s);
+    }
+
+    /** The slice at {@code index} along {@code dim}, without that dim (a view). */
+    public Tensor select(int dim, int index) {
+        int d = Shape.normalizeDim("select", dim, shape.length);
+        int i = index < 0 ? index + shape[d] : index;
+        if (i < 0 || i >= shape[d]) {
+            throw new IndexOutOfBoundsException("select: index " + index + " is out of range for dim " + dim + " of " + Shape.str(shape));
+        }
+        return narrow(d, i, 1).squeeze(d);
     }
 
     /** This tensor inside zeros along {@code dim}: {@code before} zeros first, {@code size} in all. */
@@ -484,22 +1025,16 @@ public final class Tensor {
 
     /** Joins tensors of one shape along a new dim. */
     public static Tensor stack(List<Tensor> tensors, int dim) {
-        int rank = tensors.getFirst().shape.length + 1;
-        int d = Shape.normalizeDim("stack", dim, rank);
-        var expanded = new java.util.ArrayList<Tensor>();
-        for (Tensor t : tensors) {
-            int[] s = new int[rank];
-            for (int i = 0, j = 0; i < rank; i++) s[i] = i == d ? 1 : t.shape[j++];
-            expanded.add(t.reshape(s));
-        }
-        return cat(expanded, d);
+        if (tensors.isEmpty()) throw new IllegalArgumentException("stack: no tensors");
+        int d = Shape.normalizeDim("stack", dim, tensors.getFirst().shape.length + 1);
+        return cat(tensors.stream().map(t -> t.unsqueeze(d)).toList(), d);
     }
 
-    /** Pieces of {@code size} along {@code dim} (the last may be smaller). */
+    /** Pieces of {@code size} along {@code dim} (the last may be smaller), as views. */
     public List<Tensor> split(int size, int dim) {
         int d = Shape.normalizeDim("split", dim, shape.length);
         if (size <= 0) throw new IllegalArgumentException("split: size " + size + " must be positive");
-        var parts = new java.util.ArrayList<Tensor>();
+        var parts = new ArrayList<Tensor>();
         for (int start = 0; start < shape[d]; start += size) parts.add(narrow(d, start, Math.min(size, shape[d] - start)));
         return parts;
     }
@@ -510,42 +1045,68 @@ public final class Tensor {
         return split(Math.max(1, (shape[d] + chunks - 1) / chunks), d);
     }
 
-    /** The largest values along {@code dim}; ties share the gradient equally (as PyTorch's amax). */
-    public Tensor amax(int dim, boolean keepDim) {
-        int d = Shape.normalizeDim("amax", dim, shape.length);
-        int[] kept = shape.clone();
-        kept[d] = 1;
-        Tensor mask = eq(new Tensor(Kernels.maxAlong(this, d), kept));
-        Tensor out = mul(mask).sum(d, true).div(mask.sum(d, true));
-        return keepDim ? out : out.sum(d, false);
+    // ---- products
+
+    /**
+     * Matrix product as PyTorch's matmul: 1-D · 1-D is a dot product, a 1-D side is a vector, and leading
+     * dims of 3-D and higher operands are batch dims that broadcast.
+     */
+    public Tensor matmul(Tensor other) {
+        int ra = shape.length, rb = other.shape.length;
+        if (ra == 0 || rb == 0) {
+            throw new IllegalArgumentException("matmul: " + Shape.str(shape) + " @ " + Shape.str(other.shape) + ": both sides need at least 1 dim");
+        }
+        if (ra == 1 && rb == 1) return unsqueeze(0).matmul(other.unsqueeze(1)).reshape();
+        if (rb == 1) return matmul(other.unsqueeze(1)).squeeze(-1);
+        if (ra == 1) return unsqueeze(0).matmul(other).squeeze(-2);
+        int k = shape[ra - 1], k2 = other.shape[rb - 2];
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: " + Shape.str(shape) + " @ " + Shape.str(other.shape)
+                    + ": inner sizes " + k + " and " + k2 + " differ");
+        }
+        if (!dtype.isFloatingPoint() || !other.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("matmul: " + dtype.pythonName() + " @ " + other.dtype.pythonName()
+                    + ": both sides must be float; convert with to(DType.FLOAT64)");
+        }
+        int[] batch = Shape.broadcast("matmul", Arrays.copyOf(shape, ra - 2), Arrays.copyOf(other.shape, rb - 2));
+        int[] sa = Arrays.copyOf(batch, batch.length + 2), sb = sa.clone(), out = sa.clone();
+        sa[batch.length] = shape[ra - 2];
+        sa[batch.length + 1] = k;
+        sb[batch.length] = k;
+        sb[batch.length + 1] = other.shape[rb - 1];
+        out[batch.length] = shape[ra - 2];
+        out[batch.length + 1] = other.shape[rb - 1];
+        return apply(new Op.MatMul(), out, expand(sa), other.expand(sb));
     }
 
-    /** The smallest values along {@code dim}; ties share the gradient. */
-    public Tensor amin(int dim, boolean keepDim) {
-        return neg().amax(dim, keepDim).neg();
+    /** 2-D matrix product. */
+    public Tensor mm(Tensor other) {
+        if (shape.length != 2 || other.shape.length != 2) {
+            throw new IllegalArgumentException("mm: " + Shape.str(shape) + " @ " + Shape.str(other.shape) + ": both must be 2-D");
+        }
+        return matmul(other);
     }
 
-    /** Mean over {@code dim}. */
-    public Tensor mean(int dim, boolean keepDim) {
-        int d = Shape.normalizeDim("mean", dim, shape.length);
-        return sum(d, keepDim).mul(1.0 / shape[d]);
+    /** Batched matrix product of [b, n, k] and [b, k, m]. */
+    public Tensor bmm(Tensor other) {
+        if (shape.length != 3 || other.shape.length != 3 || shape[0] != other.shape[0]) {
+            throw new IllegalArgumentException("bmm: " + Shape.str(shape) + " @ " + Shape.str(other.shape)
+                    + ": both must be 3-D with the same batch size");
+        }
+        return matmul(other);
     }
 
-    /** Variance over {@code dim}, with Bessel's correction when {@code unbiased} (PyTorch's default). */
-    public Tensor var(int dim, boolean keepDim, boolean unbiased) {
-        int d = Shape.normalizeDim("var", dim, shape.length);
-        Tensor centred = sub(mean(d, true));
-        return centred.pow(2).sum(d, keepDim).mul(1.0 / (shape[d] - (unbiased ? 1 : 0)));
+    /** Dot product of two 1-D tensors. */
+    public Tensor dot(Tensor other) {
+        if (shape.length != 1 || other.shape.length != 1 || shape[0] != other.shape[0]) {
+            throw new IllegalArgumentException("dot: " + Shape.str(shape) + " · " + Shape.str(other.shape) + ": need two 1-D tensors of one size");
+        }
+        return matmul(other);
     }
 
-    /** Standard deviation over {@code dim}. */
-    public Tensor std(int dim, boolean keepDim, boolean unbiased) {
-        return var(dim, keepDim, unbiased).sqrt();
-    }
-
-    /** The Euclidean norm of all values. */
-    public Tensor norm() {
-        return pow(2).sum().sqrt();
+    /** Einstein summation, e.g. {@code einsum("bij,bjk->bik", a, b)}; see {@link Einsum}. */
+    public static Tensor einsum(String equation, Tensor... operands) {
+        return Einsum.evaluate(equation, operands);
     }
 
     /** {@code function} applied to inputs, recorded so that its own backward gives the gradient. */
@@ -555,15 +1116,113 @@ public final class Tensor {
         return apply(new Op.Custom(function), function.shape(shapes), inputs);
     }
 
+    // ---- in place
+
+    /**
+     * Writes {@code value} (broadcast to this shape, converted to this dtype) into this tensor's storage.
+     * Allowed only where no gradient can be corrupted: not on a tensor that records gradients while recording
+     * is on; the version bump makes a later backward that needs the old values fail.
+     */
+    private Tensor assign(String op, Tensor value) {
+        if (requiresGrad && GradMode.enabled()) {
+            throw new IllegalStateException(op + ": this tensor " + (node == null ? "requires grad" : "is part of a recorded graph")
+                    + "; do in-place updates inside GradMode.noGrad(), or use the out-of-place " + op.substring(0, op.length() - 1));
+        }
+        if (!Arrays.equals(Shape.broadcast(op, shape, value.shape), shape)) {
+            throw new IllegalArgumentException(op + ": the result has shape " + Shape.str(Shape.broadcast(op, shape, value.shape))
+                    + ", the tensor " + Shape.str(shape) + " (in-place ops cannot change the shape)");
+        }
+        if (value.dtype.isFloatingPoint() && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": a " + value.dtype.pythonName() + " result cannot be stored in a "
+                    + dtype.pythonName() + " tensor");
+        }
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                throw new IllegalArgumentException(op + ": the tensor is an expanded view (several elements share memory); use contiguous() first");
+            }
+        }
+        Object src = Kernels.dense(Kernels.expandView(value, shape), dtype);
+        Kernels.scatter(src, this);
+        storage.version++;
+        return this;
+    }
+
+    private Tensor inPlace(String op, java.util.function.Supplier<Tensor> value) {
+        Tensor v;
+        try (var off = GradMode.noGrad()) {
+            v = value.get();
+        }
+        return assign(op, v);
+    }
+
+    public Tensor add_(Tensor other) {
+        return inPlace("add_", () -> detach().add(other.detach()));
+    }
+
+    /** this += alpha · other. */
+    public Tensor add_(Tensor other, double alpha) {
+        return inPlace("add_", () -> detach().add(other.detach().mul(alpha)));
+    }
+
+    public Tensor add_(double c) {
+        return inPlace("add_", () -> detach().add(c));
+    }
+
+    public Tensor sub_(Tensor other) {
+        return inPlace("sub_", () -> detach().sub(other.detach()));
+    }
+
+    /** this -= alpha · other. */
+    public Tensor sub_(Tensor other, double alpha) {
+        return inPlace("sub_", () -> detach().sub(other.detach().mul(alpha)));
+    }
+
+    public Tensor sub_(double c) {
+        return inPlace("sub_", () -> detach().sub(c));
+    }
+
+    public Tensor mul_(Tensor other) {
+        return inPlace("mul_", () -> detach().mul(other.detach()));
+    }
+
+    public Tensor mul_(double c) {
+        return inPlace("mul_", () -> detach().mul(c));
+    }
+
+    public Tensor div_(Tensor other) {
+        return inPlace("div_", () -> detach().div(other.detach()));
+    }
+
+    public Tensor div_(double c) {
+        return inPlace("div_", () -> detach().div(c));
+    }
+
+    public Tensor clamp_(double min, double max) {
+        return inPlace("clamp_", () -> detach().clamp(min, max));
+    }
+
+    /** Copies {@code source}'s values (broadcast) into this tensor. */
+    public Tensor copy_(Tensor source) {
+        return inPlace("copy_", source::detach);
+    }
+
+    public Tensor fill_(double value) {
+        return inPlace("fill_", () -> number(value));
+    }
+
+    public Tensor zero_() {
+        return fill_(0);
+    }
+
     // ---- autodiff
 
     /** Backpropagates from this scalar, accumulating into the {@code grad()} of every leaf that requires it. */
     public void backward() {
-        if (data.length != 1) {
+        if (numel() != 1) {
             throw new IllegalStateException("backward: the tensor has shape " + Shape.str(shape)
                     + "; call backward(gradient) or reduce it to a scalar first");
         }
-        backward(ones(shape), false, false);
+        backward(onesLike(this), false, false);
     }
 
     /** Backpropagates {@code gradient} (the gradient of some scalar with respect to this tensor). */
@@ -572,12 +1231,12 @@ public final class Tensor {
     }
 
     private static Tensor apply(Op op, int[] outShape, Tensor... inputs) {
-        var out = new Tensor(Kernels.forward(op, inputs, outShape), outShape);
+        Tensor out = Kernels.forward(op, inputs, outShape);
         if (GradMode.enabled()) {
             for (Tensor t : inputs) {
                 if (t.requiresGrad) {
                     out.requiresGrad = true;
-                    out.node = new Node(op, inputs);
+                    out.node = new Node(op, inputs, out);
                     break;
                 }
             }
@@ -589,41 +1248,6 @@ public final class Tensor {
 
     @Override
     public String toString() {
-        var sb = new StringBuilder("tensor(");
-        format(sb, 0, 0, 7);
-        if (node != null) sb.append(", gradFn=").append(node.op.getClass().getSimpleName());
-        else if (requiresGrad) sb.append(", requiresGrad=true");
-        return sb.append(')').toString();
-    }
-
-    private int format(StringBuilder sb, int dim, int offset, int indent) {
-        if (shape.length == 0) {
-            sb.append(number(data[0]));
-            return 1;
-        }
-        sb.append('[');
-        int stride = Shape.size(Arrays.copyOfRange(shape, dim + 1, shape.length));
-        boolean summarise = shape[dim] > 6 && data.length > 1000;
-        for (int i = 0; i < shape[dim]; i++) {
-            if (summarise && i == 3) {
-                sb.append(dim == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent + dim + 1));
-                i = shape[dim] - 3;
-            }
-            if (dim == shape.length - 1) {
-                sb.append(number(data[offset + i]));
-            } else {
-                format(sb, dim + 1, offset + i * stride, indent);
-            }
-            if (i < shape[dim] - 1) {
-                sb.append(dim == shape.length - 1 ? ", " : ",\n" + "\n".repeat(shape.length - dim - 2) + " ".repeat(indent + dim + 1));
-            }
-        }
-        sb.append(']');
-        return 0;
-    }
-
-    private static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e16) return String.format(Locale.ROOT, "%.0f.", v);
-        return String.format(Locale.ROOT, "%.4f", v);
+        return TensorFormat.format(this);
     }
 }

@@ -1,0 +1,97 @@
+package callisto.tensor;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API loops for the elementwise maths and reductions. The species are static final constants and each
+ * operator is a constant in its own switch arm: the Vector API runs ~20x slower when either is not.
+ * Plain add/mul loops need no help here: C2 vectorises them by itself.
+ */
+final class Simd {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+    static final int NEG = 0, EXP = 1, LOG = 2, SIN = 3, COS = 4, TANH = 5, SQRT = 6, LOG1P = 7, EXPM1 = 8;
+
+    private Simd() {
+    }
+
+    static void unary(int code, float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) apply(code, FloatVector.fromArray(F, x, i)).intoArray(out, i);
+        for (; i < n; i++) out[i] = (float) scalar(code, x[i]);
+    }
+
+    static void unary(int code, double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) apply(code, DoubleVector.fromArray(D, x, i)).intoArray(out, i);
+        for (; i < n; i++) out[i] = scalar(code, x[i]);
+    }
+
+    private static FloatVector apply(int code, FloatVector v) {
+        return switch (code) {
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case SIN -> v.lanewise(VectorOperators.SIN);
+            case COS -> v.lanewise(VectorOperators.COS);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SQRT -> v.sqrt();
+            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
+            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
+            default -> throw new AssertionError(code);
+        };
+    }
+
+    private static DoubleVector apply(int code, DoubleVector v) {
+        return switch (code) {
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case SIN -> v.lanewise(VectorOperators.SIN);
+            case COS -> v.lanewise(VectorOperators.COS);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SQRT -> v.sqrt();
+            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
+            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
+            default -> throw new AssertionError(code);
+        };
+    }
+
+    static double scalar(int code, double x) {
+        return switch (code) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SIN -> Math.sin(x);
+            case COS -> Math.cos(x);
+            case TANH -> Math.tanh(x);
+            case SQRT -> Math.sqrt(x);
+            case LOG1P -> Math.log1p(x);
+            case EXPM1 -> Math.expm1(x);
+            default -> throw new AssertionError(code);
+        };
+    }
+
+    /** The sum of {@code x[from .. from+n)}, in vector lanes then across them. */
+    static double sum(double[] x, int from, int n) {
+        int i = 0;
+        var acc = DoubleVector.zero(D);
+        for (int up = D.loopBound(n); i < up; i += D.length()) acc = acc.add(DoubleVector.fromArray(D, x, from + i));
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[from + i];
+        return s;
+    }
+
+    static float sum(float[] x, int from, int n) {
+        int i = 0;
+        var acc = FloatVector.zero(F);
+        for (int up = F.loopBound(n); i < up; i += F.length()) acc = acc.add(FloatVector.fromArray(F, x, from + i));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[from + i];
+        return s;
+    }
+}
