@@ -23,9 +23,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * array's address directly and keeps it from moving for the call (G1 pins the region; other collectors hold GC
  * off). That is why {@link Gemm} cuts very large products into slices: GC and interrupts wait for one slice.
  *
- * <p>Threads. We set OpenBLAS's thread count to {@link Runtime#availableProcessors()} (it counts the host's cores,
- * not the container's). OpenBLAS itself runs a call on one thread below m·n·k = 2<sup>18</sup> and splits larger
- * ones. Measured here (GemmBench --spin): with its default {@code THREAD_TIMEOUT} of 2<sup>28</sup> TSC cycles an
+ * <p>Threads. {@link Gemm} sets OpenBLAS's thread count per call: one below {@link Gemm#PARALLEL_MIN_WORK},
+ * else {@link Runtime#availableProcessors()} (OpenBLAS would count the host's cores, not the container's, and
+ * splits anything above m·n·k = 2<sup>18</sup>, where waking its worker costs more than it saves between the
+ * elementwise ops of a training step). Measured here (GemmBench --spin): with its default {@code THREAD_TIMEOUT} of 2<sup>28</sup> TSC cycles an
  * idle worker keeps spinning on {@code sched_yield} for ~0.1 s after every threaded call, burning a core while
  * the notebook thinks; so unless the user chose one we set {@code OPENBLAS_THREAD_TIMEOUT} (read once, when the
  * library initialises, hence {@code setenv} before {@code dlopen}) to {@value #THREAD_TIMEOUT_LOG2}, i.e. the
@@ -42,10 +43,13 @@ final class BlasNative {
             "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
             "libopenblas.so");
 
-    private record Lib(MethodHandle sgemm, MethodHandle dgemm, String path, String failure) {
+    private record Lib(MethodHandle sgemm, MethodHandle dgemm, MethodHandle setThreads, String path, String failure) {
     }
 
     private static final Lib LIB = load();
+    /** null when the user fixed the count (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS) or the symbol is missing. */
+    private static final MethodHandle SET_THREADS = LIB.setThreads;
+    private static int threads = -1;
     private static final MethodHandle SGEMM = LIB.sgemm, DGEMM = LIB.dgemm;
     /** The loaded library's file, or null when none loaded. */
     static final String PATH = LIB.path;
@@ -57,6 +61,20 @@ final class BlasNative {
 
     static boolean available() {
         return SGEMM != null;
+    }
+
+    /**
+     * Sets OpenBLAS's thread count for the next calls (a global of the library, so only the last caller's choice
+     * holds; a race costs speed, never correctness). Cheap when unchanged.
+     */
+    static void useThreads(int n) {
+        if (SET_THREADS == null || n == threads) return;
+        try {
+            SET_THREADS.invokeExact(n);
+            threads = n;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static void sgemm(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda,
@@ -105,20 +123,18 @@ final class BlasNative {
                 MethodHandle d = linker.downcallHandle(lib.findOrThrow("cblas_dgemm"), FunctionDescriptor.ofVoid(
                         JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT,
                         ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT), crit);
-                // Only when the user did not choose a count: OpenBLAS's own default counts the host's cores.
+                // Only when the user did not choose a count: Gemm then picks one per call.
+                MethodHandle setThreads = null;
                 if (System.getenv("OPENBLAS_NUM_THREADS") == null && System.getenv("OMP_NUM_THREADS") == null) {
                     var set = lib.find("openblas_set_num_threads");
-                    if (set.isPresent()) {
-                        linker.downcallHandle(set.get(), FunctionDescriptor.ofVoid(JAVA_INT))
-                                .invokeExact(Runtime.getRuntime().availableProcessors());
-                    }
+                    if (set.isPresent()) setThreads = linker.downcallHandle(set.get(), FunctionDescriptor.ofVoid(JAVA_INT));
                 }
-                return new Lib(s, d, resolvedPath(name), null);
+                return new Lib(s, d, setThreads, resolvedPath(name), null);
             } catch (Throwable t) {
                 why.append(name).append(": ").append(t.getMessage()).append("; ");
             }
         }
-        return new Lib(null, null, null, why.toString());
+        return new Lib(null, null, null, null, why.toString());
     }
 
     /** libc setenv: the native environment, which OpenBLAS reads when it loads (System.getenv is a copy). */

@@ -10,14 +10,18 @@ final class Derivatives {
     private Derivatives() {
     }
 
-    /** Gradients for each input of {@code out = op(in...)} given the gradient {@code g} of {@code out}. */
+    /**
+     * Gradients for each input of {@code out = op(in...)} given the gradient {@code g} of {@code out}; null for
+     * an input that needs none (no requiresGrad), so a frozen weight or a target costs nothing.
+     */
     static Tensor[] vjp(Op op, Tensor[] in, Tensor out, Tensor g) {
+        boolean a0 = in[0].requiresGrad(), a1 = in.length > 1 && in[1].requiresGrad();
         return switch (op) {
-            case Op.Add a -> new Tensor[] {g.sumTo(in[0].shape), g.sumTo(in[1].shape)};
-            case Op.Sub s -> new Tensor[] {g.sumTo(in[0].shape), g.neg().sumTo(in[1].shape)};
-            case Op.Mul m -> new Tensor[] {g.mul(in[1]).sumTo(in[0].shape), g.mul(in[0]).sumTo(in[1].shape)};
-            case Op.Div d -> new Tensor[] {g.div(in[1]).sumTo(in[0].shape),
-                g.neg().mul(in[0]).div(in[1].mul(in[1])).sumTo(in[1].shape)};
+            case Op.Add a -> new Tensor[] {a0 ? g.sumTo(in[0].shape) : null, a1 ? g.sumTo(in[1].shape) : null};
+            case Op.Sub s -> new Tensor[] {a0 ? g.sumTo(in[0].shape) : null, a1 ? g.neg().sumTo(in[1].shape) : null};
+            case Op.Mul m -> new Tensor[] {a0 ? g.mul(in[1]).sumTo(in[0].shape) : null, a1 ? g.mul(in[0]).sumTo(in[1].shape) : null};
+            case Op.Div d -> new Tensor[] {a0 ? g.div(in[1]).sumTo(in[0].shape) : null,
+                a1 ? g.neg().mul(in[0]).div(in[1].mul(in[1])).sumTo(in[1].shape) : null};
             case Op.Neg n -> new Tensor[] {g.neg()};
             case Op.Exp e -> new Tensor[] {g.mul(out)};
             case Op.Log l -> new Tensor[] {g.div(in[0])};
@@ -44,7 +48,7 @@ final class Derivatives {
                 for (int i = 0; i < inverse.length; i++) inverse[p.perm()[i]] = i;
                 yield new Tensor[] {g.permute(inverse)};
             }
-            case Op.MatMul m -> new Tensor[] {g.matmul(in[1].transpose()), in[0].transpose().matmul(g)};
+            case Op.MatMul m -> new Tensor[] {a0 ? g.matmul(in[1].transpose()) : null, a1 ? in[0].transpose().matmul(g) : null};
             case Op.Narrow n -> new Tensor[] {g.pad(n.dim(), n.start(), in[0].shape[n.dim()])};
             case Op.Pad p -> new Tensor[] {g.narrow(p.dim(), p.before(), in[0].shape[p.dim()])};
             case Op.Cast c -> new Tensor[] {in[0].dtype.isFloatingPoint() ? g.to(in[0].dtype) : null};
@@ -58,8 +62,8 @@ final class Derivatives {
             }
             case Op.Where w -> {
                 Tensor zero = Tensor.scalar(0);
-                yield new Tensor[] {null, Tensor.where(in[0], g, zero).sumTo(in[1].shape),
-                    Tensor.where(in[0], zero, g).sumTo(in[2].shape)};
+                yield new Tensor[] {null, a1 ? Tensor.where(in[0], g, zero).sumTo(in[1].shape) : null,
+                    in[2].requiresGrad() ? Tensor.where(in[0], zero, g).sumTo(in[2].shape) : null};
             }
         };
     }

@@ -17,10 +17,18 @@ import java.util.Arrays;
  * write outside the array. C must not overlap A or B.
  */
 final class Gemm {
-    /** Smallest m·n·k sent to OpenBLAS under {@code auto}; smaller products run faster in Java (GemmBench). */
-    static final long NATIVE_MIN_WORK = 1L << 15;
+    /** Smallest m·n·k sent to OpenBLAS under {@code auto}: measured (GemmBench --small), Java wins only below ~4³. */
+    static final long NATIVE_MIN_WORK = 1L << 6;
     /** Native calls larger than this (m·n·k) are cut into row slices, so interrupts and GC wait for one slice. */
     static final long NATIVE_SLICE_WORK = 1L << 31;
+
+    /**
+     * Smallest m·n·k that OpenBLAS may split over all cores. Measured inside the mlp_adam step (2 cores): its
+     * 1024×256×256 products (2<sup>26</sup>) took 1.85 ms on 2 threads and 2.1–2.2 ms on 1; below ~2<sup>24</sup>
+     * waking the second thread costs about what it saves.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 24;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private static final String CHOICE = System.getProperty("callisto.blas", "auto").strip().toLowerCase();
     private static final boolean NATIVE = switch (CHOICE) {
@@ -99,6 +107,7 @@ final class Gemm {
             if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
+        BlasNative.useThreads((long) m * n * k >= PARALLEL_MIN_WORK ? CORES : 1);
         int rows = sliceRows(m, n, k);
         for (int i0 = 0; i0 < m; i0 += rows) {
             Cancellation.check();
@@ -117,6 +126,7 @@ final class Gemm {
             if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0d);
             return;
         }
+        BlasNative.useThreads((long) m * n * k >= PARALLEL_MIN_WORK ? CORES : 1);
         int rows = sliceRows(m, n, k);
         for (int i0 = 0; i0 < m; i0 += rows) {
             Cancellation.check();

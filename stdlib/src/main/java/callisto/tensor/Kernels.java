@@ -230,24 +230,8 @@ final class Kernels {
 
     private static void flat(int code, DType dt, Object x, int xo, Object y, int yo, Object out, int oo, int n) {
         switch (dt) {
-            case FLOAT64 -> {
-                double[] p = (double[]) x, q = (double[]) y, o = (double[]) out;
-                switch (code) {
-                    case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] + q[yo + i]; }
-                    case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] - q[yo + i]; }
-                    case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] * q[yo + i]; }
-                    default -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] / q[yo + i]; }
-                }
-            }
-            case FLOAT32 -> {
-                float[] p = (float[]) x, q = (float[]) y, o = (float[]) out;
-                switch (code) {
-                    case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] + q[yo + i]; }
-                    case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] - q[yo + i]; }
-                    case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] * q[yo + i]; }
-                    default -> { for (int i = 0; i < n; i++) o[oo + i] = p[xo + i] / q[yo + i]; }
-                }
-            }
+            case FLOAT64 -> Simd.binary(code, (double[]) x, xo, (double[]) y, yo, (double[]) out, oo, n);
+            case FLOAT32 -> Simd.binary(code, (float[]) x, xo, (float[]) y, yo, (float[]) out, oo, n);
             default -> {
                 for (int i = 0; i < n; i++) {
                     long u = Storage.getLong(x, dt, xo + i), v = Storage.getLong(y, dt, yo + i);
@@ -260,37 +244,8 @@ final class Kernels {
     /** x op c elementwise, or c op x when {@code left}. */
     private static void scalar(int code, DType dt, Object x, double c, boolean left, Object out, int n) {
         switch (dt) {
-            case FLOAT64 -> {
-                double[] p = (double[]) x, o = (double[]) out;
-                switch (code) {
-                    case ADD -> { for (int i = 0; i < n; i++) o[i] = p[i] + c; }
-                    case MUL -> { for (int i = 0; i < n; i++) o[i] = p[i] * c; }
-                    case SUB -> {
-                        if (left) for (int i = 0; i < n; i++) o[i] = c - p[i];
-                        else for (int i = 0; i < n; i++) o[i] = p[i] - c;
-                    }
-                    default -> {
-                        if (left) for (int i = 0; i < n; i++) o[i] = c / p[i];
-                        else for (int i = 0; i < n; i++) o[i] = p[i] / c;
-                    }
-                }
-            }
-            case FLOAT32 -> {
-                float[] p = (float[]) x, o = (float[]) out;
-                float k = (float) c;
-                switch (code) {
-                    case ADD -> { for (int i = 0; i < n; i++) o[i] = p[i] + k; }
-                    case MUL -> { for (int i = 0; i < n; i++) o[i] = p[i] * k; }
-                    case SUB -> {
-                        if (left) for (int i = 0; i < n; i++) o[i] = k - p[i];
-                        else for (int i = 0; i < n; i++) o[i] = p[i] - k;
-                    }
-                    default -> {
-                        if (left) for (int i = 0; i < n; i++) o[i] = k / p[i];
-                        else for (int i = 0; i < n; i++) o[i] = p[i] / k;
-                    }
-                }
-            }
+            case FLOAT64 -> Simd.scalar(code, (double[]) x, c, left, (double[]) out, n);
+            case FLOAT32 -> Simd.scalar(code, (float[]) x, (float) c, left, (float[]) out, n);
             default -> {
                 long k = (long) c;
                 for (int i = 0; i < n; i++) {
@@ -298,6 +253,22 @@ final class Kernels {
                     setLong(out, dt, i, left ? integer(code, k, v) : integer(code, v, k));
                 }
             }
+        }
+    }
+
+    /** t op= other, for a plain float t and an other of t's shape and dtype, or one element. */
+    static void inPlace(int code, Tensor t, Tensor other) {
+        int n = t.numel();
+        if (other.numel() == 1) {
+            double c = other.item();
+            if (t.dtype == FLOAT64) Simd.scalar(code, (double[]) t.storage.array, c, false, (double[]) t.storage.array, n);
+            else Simd.scalar(code, (float[]) t.storage.array, (float) c, false, (float[]) t.storage.array, n);
+        } else if (t.dtype == FLOAT64) {
+            double[] x = (double[]) t.storage.array;
+            Simd.binary(code, x, 0, (double[]) dense(other, FLOAT64), 0, x, 0, n);
+        } else {
+            float[] x = (float[]) t.storage.array;
+            Simd.binary(code, x, 0, (float[]) dense(other, FLOAT32), 0, x, 0, n);
         }
     }
 
@@ -429,17 +400,11 @@ final class Kernels {
             if (dt == FLOAT64) {
                 double[] p = (double[]) x, o = (double[]) out;
                 if (inner == 1) for (int i = 0; i < outer; i++) o[i] = Simd.sum(p, i * r, r);
-                else for (int i = 0; i < outer; i++) for (int k = 0; k < r; k++) {
-                    int from = (i * r + k) * inner, to = i * inner;
-                    for (int j = 0; j < inner; j++) o[to + j] += p[from + j];
-                }
+                else for (int i = 0; i < outer; i++) for (int k = 0; k < r; k++) Simd.accumulate(p, (i * r + k) * inner, o, i * inner, inner);
             } else {
                 float[] p = (float[]) x, o = (float[]) out;
                 if (inner == 1) for (int i = 0; i < outer; i++) o[i] = (float) chunkedSum(p, i * r, r);
-                else for (int i = 0; i < outer; i++) for (int k = 0; k < r; k++) {
-                    int from = (i * r + k) * inner, to = i * inner;
-                    for (int j = 0; j < inner; j++) o[to + j] += p[from + j];
-                }
+                else for (int i = 0; i < outer; i++) for (int k = 0; k < r; k++) Simd.accumulate(p, (i * r + k) * inner, o, i * inner, inner);
             }
             return Tensor.wrap(dt, out, shape);
         }

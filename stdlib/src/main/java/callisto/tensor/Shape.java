@@ -23,8 +23,18 @@ final class Shape {
         return s;
     }
 
+    static boolean isRowMajor(int[] shape, int[] strides) {
+        int expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
+    }
+
     /** NumPy broadcasting of two shapes; the error names the op and both shapes. */
     static int[] broadcast(String op, int[] a, int[] b) {
+        if (Arrays.equals(a, b)) return a;
         int n = Math.max(a.length, b.length);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {

@@ -8,7 +8,6 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API loops for the elementwise maths and reductions. The species are static final constants and each
  * operator is a constant in its own switch arm: the Vector API runs ~20x slower when either is not.
- * Plain add/mul loops need no help here: C2 vectorises them by itself.
  */
 final class Simd {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -74,6 +73,98 @@ final class Simd {
             case EXPM1 -> Math.expm1(x);
             default -> throw new AssertionError(code);
         };
+    }
+
+    /** {@code o[oo + i] = x[xo + i] op y[yo + i]} for the {@link Kernels} codes ADD, SUB, MUL, DIV. */
+    static void binary(int code, float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var a = FloatVector.fromArray(F, x, xo + i);
+            var b = FloatVector.fromArray(F, y, yo + i);
+            (switch (code) {
+                case Kernels.ADD -> a.add(b);
+                case Kernels.SUB -> a.sub(b);
+                case Kernels.MUL -> a.mul(b);
+                default -> a.div(b);
+            }).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = (float) scalar(code, x[xo + i], y[yo + i]);
+    }
+
+    static void binary(int code, double[] x, int xo, double[] y, int yo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var a = DoubleVector.fromArray(D, x, xo + i);
+            var b = DoubleVector.fromArray(D, y, yo + i);
+            (switch (code) {
+                case Kernels.ADD -> a.add(b);
+                case Kernels.SUB -> a.sub(b);
+                case Kernels.MUL -> a.mul(b);
+                default -> a.div(b);
+            }).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = scalar(code, x[xo + i], y[yo + i]);
+    }
+
+    /** {@code o[i] = x[i] op c}, or {@code c op x[i]} when {@code left}. */
+    static void scalar(int code, float[] x, float c, boolean left, float[] o, int n) {
+        int i = 0;
+        var k = FloatVector.broadcast(F, c);
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var a = FloatVector.fromArray(F, x, i);
+            var u = left ? k : a;
+            var v = left ? a : k;
+            (switch (code) {
+                case Kernels.ADD -> u.add(v);
+                case Kernels.SUB -> u.sub(v);
+                case Kernels.MUL -> u.mul(v);
+                default -> u.div(v);
+            }).intoArray(o, i);
+        }
+        for (; i < n; i++) o[i] = (float) (left ? scalar(code, c, x[i]) : scalar(code, x[i], c));
+    }
+
+    static void scalar(int code, double[] x, double c, boolean left, double[] o, int n) {
+        int i = 0;
+        var k = DoubleVector.broadcast(D, c);
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var a = DoubleVector.fromArray(D, x, i);
+            var u = left ? k : a;
+            var v = left ? a : k;
+            (switch (code) {
+                case Kernels.ADD -> u.add(v);
+                case Kernels.SUB -> u.sub(v);
+                case Kernels.MUL -> u.mul(v);
+                default -> u.div(v);
+            }).intoArray(o, i);
+        }
+        for (; i < n; i++) o[i] = left ? scalar(code, c, x[i]) : scalar(code, x[i], c);
+    }
+
+    private static double scalar(int code, double a, double b) {
+        return switch (code) {
+            case Kernels.ADD -> a + b;
+            case Kernels.SUB -> a - b;
+            case Kernels.MUL -> a * b;
+            default -> a / b;
+        };
+    }
+
+    /** {@code o[oo + i] += x[xo + i]}: rows summed into one (a bias gradient). */
+    static void accumulate(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            FloatVector.fromArray(F, o, oo + i).add(FloatVector.fromArray(F, x, xo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] += x[xo + i];
+    }
+
+    static void accumulate(double[] x, int xo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            DoubleVector.fromArray(D, o, oo + i).add(DoubleVector.fromArray(D, x, xo + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] += x[xo + i];
     }
 
     /** The sum of {@code x[from .. from+n)}, in vector lanes then across them. */

@@ -32,6 +32,8 @@ public final class Tensor {
     final int offset;
     final int[] shape;
     final int[] strides;
+    private final int numel;
+    private final boolean contiguous;
     private boolean requiresGrad;
     Node node;
     Tensor grad;
@@ -53,18 +55,25 @@ public final class Tensor {
         }
     }
 
+    /** A view; shape and strides arrays are never mutated once a tensor holds them, so views share them freely. */
     Tensor(DType dtype, Storage storage, int offset, int[] shape, int[] strides) {
+        this(dtype, storage, offset, shape, strides, Shape.size(shape), Shape.isRowMajor(shape, strides));
+    }
+
+    private Tensor(DType dtype, Storage storage, int offset, int[] shape, int[] strides, int numel, boolean contiguous) {
         this.dtype = dtype;
         this.storage = storage;
         this.offset = offset;
         this.shape = shape;
         this.strides = strides;
+        this.numel = numel;
+        this.contiguous = contiguous;
     }
 
     /** A contiguous tensor over {@code array} (which it now owns). */
     static Tensor wrap(DType dtype, Object array, int[] shape) {
         int n = Shape.size(shape);
-        return new Tensor(dtype, new Storage(array, n), 0, shape, Shape.strides(shape));
+        return new Tensor(dtype, new Storage(array, n), 0, shape, Shape.strides(shape), n, true);
     }
 
     private static Tensor checked(DType dtype, Object array, int length, int[] shape) {
@@ -253,17 +262,12 @@ public final class Tensor {
     }
 
     public int numel() {
-        return Shape.size(shape);
+        return numel;
     }
 
     /** Whether the values lie row-major without gaps (views made by permute, narrow or expand may not). */
     public boolean isContiguous() {
-        int expected = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            if (shape[d] != 1 && strides[d] != expected) return false;
-            expected *= shape[d];
-        }
-        return true;
+        return contiguous;
     }
 
     /** The single value of a one-element tensor. */
@@ -354,7 +358,7 @@ public final class Tensor {
 
     /** The same values (shared storage), cut from the graph. */
     public Tensor detach() {
-        return new Tensor(dtype, storage, offset, shape, strides);
+        return new Tensor(dtype, storage, offset, shape, strides, numel, contiguous);
     }
 
     /** This tensor converted to {@code dtype} (itself when it already is); gradients flow between float types. */
@@ -1124,10 +1128,7 @@ public final class Tensor {
      * is on; the version bump makes a later backward that needs the old values fail.
      */
     private Tensor assign(String op, Tensor value) {
-        if (requiresGrad && GradMode.enabled()) {
-            throw new IllegalStateException(op + ": this tensor " + (node == null ? "requires grad" : "is part of a recorded graph")
-                    + "; do in-place updates inside GradMode.noGrad(), or use the out-of-place " + op.substring(0, op.length() - 1));
-        }
+        checkWritable(op);
         if (!Arrays.equals(Shape.broadcast(op, shape, value.shape), shape)) {
             throw new IllegalArgumentException(op + ": the result has shape " + Shape.str(Shape.broadcast(op, shape, value.shape))
                     + ", the tensor " + Shape.str(shape) + " (in-place ops cannot change the shape)");
@@ -1147,6 +1148,25 @@ public final class Tensor {
         return this;
     }
 
+    private void checkWritable(String op) {
+        if (requiresGrad && GradMode.enabled()) {
+            throw new IllegalStateException(op + ": this tensor " + (node == null ? "requires grad" : "is part of a recorded graph")
+                    + "; do in-place updates inside GradMode.noGrad(), or use the out-of-place " + op.substring(0, op.length() - 1));
+        }
+    }
+
+    /** add_/sub_/mul_/div_: straight into the storage when both sides are plain float arrays (optimizer steps). */
+    private Tensor arithmetic_(String op, int code, Tensor other, java.util.function.Supplier<Tensor> general) {
+        boolean plain = dtype.isFloatingPoint() && contiguous && offset == 0 && storage.length == numel;
+        boolean fits = other.numel == 1 && other.shape.length <= shape.length ? other.dtype.isFloatingPoint() || other.shape.length == 0
+                : other.dtype == dtype && Arrays.equals(other.shape, shape);
+        if (!plain || !fits) return inPlace(op, general);
+        checkWritable(op);
+        Kernels.inPlace(code, this, other);
+        storage.version++;
+        return this;
+    }
+
     private Tensor inPlace(String op, java.util.function.Supplier<Tensor> value) {
         Tensor v;
         try (var off = GradMode.noGrad()) {
@@ -1156,45 +1176,45 @@ public final class Tensor {
     }
 
     public Tensor add_(Tensor other) {
-        return inPlace("add_", () -> detach().add(other.detach()));
+        return arithmetic_("add_", Kernels.ADD, other, () -> detach().add(other.detach()));
     }
 
     /** this += alpha · other. */
     public Tensor add_(Tensor other, double alpha) {
-        return inPlace("add_", () -> detach().add(other.detach().mul(alpha)));
+        return add_(other.detach().mul(alpha));
     }
 
     public Tensor add_(double c) {
-        return inPlace("add_", () -> detach().add(c));
+        return arithmetic_("add_", Kernels.ADD, number(c), () -> detach().add(c));
     }
 
     public Tensor sub_(Tensor other) {
-        return inPlace("sub_", () -> detach().sub(other.detach()));
+        return arithmetic_("sub_", Kernels.SUB, other, () -> detach().sub(other.detach()));
     }
 
     /** this -= alpha · other. */
     public Tensor sub_(Tensor other, double alpha) {
-        return inPlace("sub_", () -> detach().sub(other.detach().mul(alpha)));
+        return sub_(other.detach().mul(alpha));
     }
 
     public Tensor sub_(double c) {
-        return inPlace("sub_", () -> detach().sub(c));
+        return arithmetic_("sub_", Kernels.SUB, number(c), () -> detach().sub(c));
     }
 
     public Tensor mul_(Tensor other) {
-        return inPlace("mul_", () -> detach().mul(other.detach()));
+        return arithmetic_("mul_", Kernels.MUL, other, () -> detach().mul(other.detach()));
     }
 
     public Tensor mul_(double c) {
-        return inPlace("mul_", () -> detach().mul(c));
+        return arithmetic_("mul_", Kernels.MUL, number(c), () -> detach().mul(c));
     }
 
     public Tensor div_(Tensor other) {
-        return inPlace("div_", () -> detach().div(other.detach()));
+        return arithmetic_("div_", Kernels.DIV, other, () -> detach().div(other.detach()));
     }
 
     public Tensor div_(double c) {
-        return inPlace("div_", () -> detach().div(c));
+        return arithmetic_("div_", Kernels.DIV, number(c), () -> detach().div(c));
     }
 
     public Tensor clamp_(double min, double max) {
