@@ -114,7 +114,7 @@ public final class Autograd {
         if (changed) {
             throw new IllegalStateException("backward: a value the gradient of " + node.op.getClass().getSimpleName()
                     + " (output shape " + Shape.str(t.shape) + ") needs was modified by an in-place operation after it"
-                    + " was used; use the out-of-place op, or copy() the tensor before modifying it");
+                    + " was used; use the out-of-place op, or clone() the tensor before modifying it");
         }
     }
 

@@ -13,6 +13,18 @@ final class Shape {
         return n;
     }
 
+    /** The last shape asked for and its strides: results of elementwise ops share their input's shape array. */
+    private static volatile int[][] lastStrides = {new int[0], new int[0]};
+
+    /** Row-major strides; the returned array is shared and must not be written. */
+    static int[] rowMajor(int[] shape) {
+        int[][] last = lastStrides;
+        if (last[0] == shape) return last[1];
+        int[] s = strides(shape);
+        lastStrides = new int[][] {shape, s};
+        return s;
+    }
+
     static int[] strides(int[] shape) {
         int[] s = new int[shape.length];
         int acc = 1;

@@ -73,7 +73,7 @@ public final class Tensor {
     /** A contiguous tensor over {@code array} (which it now owns). */
     static Tensor wrap(DType dtype, Object array, int[] shape) {
         int n = Shape.size(shape);
-        return new Tensor(dtype, new Storage(array, n), 0, shape, Shape.strides(shape), n, true);
+        return new Tensor(dtype, new Storage(array, n), 0, shape, Shape.rowMajor(shape), n, true);
     }
 
     private static Tensor checked(DType dtype, Object array, int length, int[] shape) {
@@ -206,9 +206,9 @@ public final class Tensor {
     }
 
     public static Tensor eye(DType dtype, int n) {
-        Tensor t = zeros(dtype, n, n);
-        for (int i = 0; i < n; i++) Storage.set(t.storage.array, dtype, i * n + i, new double[] {1}, FLOAT64, 0);
-        return t;
+        boolean[] diagonal = new boolean[n * n];
+        for (int i = 0; i < n; i++) diagonal[i * n + i] = true;
+        return wrap(BOOL, diagonal, new int[] {n, n}).to(dtype);
     }
 
     /** 0, 1, ..., n-1 as int64, as PyTorch's {@code arange(n)}. */
@@ -368,14 +368,15 @@ public final class Tensor {
         return apply(new Op.Cast(target), shape, in);
     }
 
-    /** A copy with its own storage (differentiable). */
-    public Tensor copy() {
+    /** A copy with its own storage (differentiable), as PyTorch's clone. */
+    @Override
+    public Tensor clone() {
         return apply(new Op.Cast(dtype), shape, this);
     }
 
     /** This tensor if it is contiguous, else a contiguous copy. */
     public Tensor contiguous() {
-        return isContiguous() ? this : copy();
+        return isContiguous() ? this : clone();
     }
 
     static DType resultType(Tensor a, Tensor b) {

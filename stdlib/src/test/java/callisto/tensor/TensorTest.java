@@ -180,7 +180,7 @@ class TensorTest {
                 c("einsum outer and sum", x -> Tensor.einsum("i,j->ij", x[0], x[1]).pow(2).add(Tensor.einsum("ij->", x[2])), v, b, a),
                 c("einsum three operands", x -> Tensor.einsum("ij,jk,k", x[0], x[1], x[2]).pow(2), a, m, random(37, -1, 1, 4)),
                 c("to float64 of float32 view", x -> x[0].to(DType.FLOAT64).mul(x[0]), a),
-                c("copy", x -> x[0].copy().mul(x[0]), a),
+                c("clone", x -> x[0].clone().mul(x[0]), a),
                 c("nll", x -> Losses.nll(x[0].logSoftmax(1), Tensor.ofLongs(1, 2)), a),
                 c("composite mlp", x -> x[1].matmul(x[0].matmul(x[1]).tanh().transpose()).sum(), random(7, -1, 1, 3, 3),
                         random(8, -1, 1, 3, 3))
