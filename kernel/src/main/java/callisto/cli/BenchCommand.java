@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Per-op overhead and matmul throughput of the tensor slice (float64, plain Java kernels so far). */
+    /** Per-op overhead, GEMM throughput and the mlp_adam training step, beside ../shared/bench/pytorch. */
     private static void tensor(java.io.PrintStream out) {
         var gen = new callisto.tensor.Generator(0);
         var a = gen.randn(16);
@@ -59,13 +59,15 @@ final class BenchCommand implements Callable<Integer> {
             ag.mul(bg).sum().backward();
             return ag.grad();
         }, 50_000), 1e9));
-        for (int n : new int[] {256, 512}) {
-            var x = gen.randn(n, n);
-            var y = gen.randn(n, n);
-            double[] t = perOp(() -> x.matmul(y), Math.max(3, (int) (2e9 / (2.0 * n * n * n))));
-            double[] gflops = java.util.Arrays.stream(t).map(s -> 2.0 * n * n * n / s / 1e9).toArray();
-            out.println(row("matmul float64 " + n + " (GFLOP/s)", gflops, 1));
+        GemmBench.run(out);
+        double[] steps = new double[3];
+        MlpAdamBench.Result last = null;
+        for (int i = 0; i < steps.length; i++) {
+            last = MlpAdamBench.run(200);
+            steps[i] = last.secondsPerStep();
         }
+        out.println(row("mlp_adam step, float32, batch 1024 (ms; 3 runs of 200 steps)", steps, 1e3));
+        out.printf(Locale.ROOT, "mlp_adam after 200 steps: loss %.5f, test mse %.5f%n", last.finalLoss(), last.testMse());
     }
 
     /** Seconds per call, in 7 batches after a warm-up batch. */
