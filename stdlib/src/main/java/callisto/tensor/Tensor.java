@@ -125,6 +125,11 @@ public final class Tensor {
         return wrap(BOOL, values.clone(), new int[] {values.length});
     }
 
+    /** A bool tensor of {@code values} in {@code shape}. */
+    public static Tensor of(boolean[] values, int... shape) {
+        return checked(BOOL, values.clone(), values.length, shape);
+    }
+
     /** A 1-D int64 tensor (indices). */
     public static Tensor ofLongs(long... values) {
         return wrap(INT64, values.clone(), new int[] {values.length});
