@@ -1,13 +1,15 @@
 package callisto.cli;
 
 import callisto.engine.Engine;
+import callisto.kernel.Kernel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code callisto} command line. {@code ./callisto test} is handled by the launcher script (it runs Maven). */
-@Command(name = "callisto", mixinStandardHelpOptions = true, version = "callisto 0.1.0",
+@Command(name = "callisto", mixinStandardHelpOptions = true, version = "callisto " + Kernel.VERSION,
         description = "Reproduce machine-learning papers as executable notebooks on the JVM.",
-        subcommands = {RunCommand.class, ShellCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ShellCommand.class, KernelCommand.class, InstallKernelCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -18,7 +20,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("run")) Engine.prestart(); // JShell warms up while we read notebooks
+        // JShell warms up while we read notebooks or bind the kernel's sockets
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("kernel"))) Engine.prestart();
         System.exit(execute(args));
     }
 

@@ -35,7 +35,7 @@ import jdk.jshell.UnresolvedReferenceException;
  */
 public final class Engine implements AutoCloseable {
     /** Version of the preloaded startup script; bump it when the script changes meaning. */
-    public static final int STARTUP_VERSION = 2;
+    public static final int STARTUP_VERSION = 3;
     private static final String STARTUP = "/callisto/engine/startup-v" + STARTUP_VERSION + ".jsh";
 
     private final OutputRouter router = OutputRouter.install();
@@ -150,6 +150,42 @@ public final class Engine implements AutoCloseable {
                 runningCell = 0;
             }
         }
+    }
+
+    /** Whether a cell's text is ready to run, as a console asks before it sends the text. */
+    public enum Completeness {
+        /** Every snippet is complete (or the cell is empty, or a cell magic). */
+        COMPLETE,
+        /** The last snippet needs more lines: an open brace, an unfinished expression. */
+        INCOMPLETE,
+        /** No more lines would make it valid Java. */
+        INVALID
+    }
+
+    /**
+     * Whether {@code cell} is complete, by JShell's own analysis of each snippet (line magics skipped; a cell
+     * magic's body is not Java, so such a cell is complete). Runs nothing; call it from the thread that runs cells.
+     */
+    public Completeness completeness(String cell) {
+        ParsedCell parsed = ParsedCell.parse(cell);
+        if (parsed.cellMagic() != null) return Completeness.COMPLETE;
+        String rest = parsed.code();
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            switch (info.completeness()) {
+                case EMPTY -> {
+                    return Completeness.COMPLETE;
+                }
+                case COMPLETE, COMPLETE_WITH_SEMI -> rest = info.remaining();
+                case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
+                    return Completeness.INCOMPLETE;
+                }
+                case UNKNOWN -> {
+                    return Completeness.INVALID;
+                }
+            }
+        }
+        return Completeness.COMPLETE;
     }
 
     /**

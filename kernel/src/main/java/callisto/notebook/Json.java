@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * JSON as plain Java values (LinkedHashMap, ArrayList, String, Boolean, null, {@link Num}), read with Jackson
  * and written exactly as Jupyter's nbformat writes notebooks ({@code json.dumps(indent=1, sort_keys=True,
  * ensure_ascii=False)} plus a final newline), so a notebook written by Jupyter comes back byte for byte.
+ * The Jupyter kernel reads and writes its messages with it too ({@link #writeCompact}).
  */
-final class Json {
+public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -32,20 +33,22 @@ final class Json {
     }
 
     /** A number kept as its text, so it is written back unchanged. */
-    record Num(String text) {
-        static Num of(long value) {
+    public record Num(String text) {
+        /** An integer. */
+        public static Num of(long value) {
             return new Num(Long.toString(value));
         }
     }
 
     /** A syntax error, with the 1-based line and column where the parser stopped. */
-    static final class SyntaxError extends Exception {
+    public static final class SyntaxError extends Exception {
         SyntaxError(String message) {
             super(message);
         }
     }
 
-    static Object parse(String text) throws SyntaxError {
+    /** Parses one JSON value into plain Java values. */
+    public static Object parse(String text) throws SyntaxError {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) throw new SyntaxError("empty file");
@@ -96,7 +99,16 @@ final class Json {
         return sb.append('\n').toString();
     }
 
+    /** Writes {@code value} on one line, without spaces (keys sorted as in {@link #write}): for the wire. */
+    public static String writeCompact(Object value) {
+        var sb = new StringBuilder(256);
+        write(sb, value, -1);
+        return sb.toString();
+    }
+
+    /** Writes {@code value}; a negative {@code depth} means compact (no newlines or indentation). */
     private static void write(StringBuilder sb, Object value, int depth) {
+        boolean compact = depth < 0;
         switch (value) {
             case null -> sb.append("null");
             case String s -> string(sb, s);
@@ -116,15 +128,21 @@ final class Json {
                 sb.append('{');
                 boolean first = true;
                 for (var e : sorted.entrySet()) {
-                    sb.append(first ? "\n" : ",\n");
+                    if (compact) {
+                        if (!first) sb.append(',');
+                    } else {
+                        sb.append(first ? "\n" : ",\n");
+                        indent(sb, depth + 1);
+                    }
                     first = false;
-                    indent(sb, depth + 1);
                     string(sb, e.getKey());
-                    sb.append(": ");
-                    write(sb, e.getValue(), depth + 1);
+                    sb.append(compact ? ":" : ": ");
+                    write(sb, e.getValue(), compact ? depth : depth + 1);
                 }
-                sb.append('\n');
-                indent(sb, depth);
+                if (!compact) {
+                    sb.append('\n');
+                    indent(sb, depth);
+                }
                 sb.append('}');
             }
             case List<?> l -> {
@@ -134,12 +152,18 @@ final class Json {
                 }
                 sb.append('[');
                 for (int i = 0; i < l.size(); i++) {
-                    sb.append(i == 0 ? "\n" : ",\n");
-                    indent(sb, depth + 1);
-                    write(sb, l.get(i), depth + 1);
+                    if (compact) {
+                        if (i > 0) sb.append(',');
+                    } else {
+                        sb.append(i == 0 ? "\n" : ",\n");
+                        indent(sb, depth + 1);
+                    }
+                    write(sb, l.get(i), compact ? depth : depth + 1);
                 }
-                sb.append('\n');
-                indent(sb, depth);
+                if (!compact) {
+                    sb.append('\n');
+                    indent(sb, depth);
+                }
                 sb.append(']');
             }
             default -> throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());

@@ -119,20 +119,6 @@ final class OutputCollector implements OutputSink {
 
     /** nbformat's mime bundle: JSON types embedded as JSON, text types as lists of lines, binary as one string. */
     static Map<String, Object> mimeBundle(DisplayData data) {
-        var bundle = new LinkedHashMap<String, Object>();
-        data.data().forEach((mime, content) -> {
-            if (DisplayData.isJson(mime)) {
-                try {
-                    bundle.put(mime, Json.parse(content));
-                } catch (Json.SyntaxError e) {
-                    // invalid JSON would make the notebook invalid: keep only the other forms
-                }
-            } else if (mime.startsWith("text/") || mime.equals("image/svg+xml") || mime.equals("application/javascript")) {
-                bundle.put(mime, new ArrayList<Object>(Notebook.lines(content)));
-            } else {
-                bundle.put(mime, content);
-            }
-        });
-        return bundle;
+        return MimeBundles.of(data, true);
     }
 }

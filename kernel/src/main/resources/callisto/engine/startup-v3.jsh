@@ -1,4 +1,4 @@
-// Callisto startup, version 2: the JDK's usual jshell imports, then the stdlib's.
+// Callisto startup, version 3: the JDK's usual jshell imports, then the stdlib's, plotting's and datasets'.
 import java.io.*;
 import java.math.*;
 import java.net.*;
@@ -11,4 +11,6 @@ import java.util.stream.*;
 import callisto.display.*;
 import callisto.runtime.*;
 import callisto.tensor.*;
+import callisto.plot.*;
+import callisto.datasets.*;
 import static callisto.display.Display.*;

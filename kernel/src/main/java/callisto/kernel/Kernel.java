@@ -1,0 +1,381 @@
+package callisto.kernel;
+
+import callisto.display.DisplayData;
+import callisto.engine.CellError;
+import callisto.engine.CellResult;
+import callisto.engine.Engine;
+import callisto.engine.OutputSink;
+import callisto.notebook.MimeBundles;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * A Jupyter kernel on an {@link Engine}, speaking the messaging protocol (version {@value Wire#PROTOCOL_VERSION})
+ * over ZeroMQ.
+ *
+ * <p>Threads: <b>shell</b> receives requests and runs cells, one at a time; <b>control</b> serves interrupt and
+ * shutdown, so they work while a cell runs; <b>iopub</b> is the only thread that touches the PUB socket, fed by a
+ * queue: cell threads (which JShell may interrupt, and an interrupt inside a ZeroMQ call would break the socket)
+ * only enqueue; <b>heartbeat</b> echoes. Every incoming message's signature is checked; a message that fails is
+ * logged and dropped.
+ */
+public final class Kernel {
+    /** The version in kernel_info and {@code callisto --version}. */
+    public static final String VERSION = "0.1.0";
+
+    private static final Message STOP = new Message(List.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of());
+
+    private final ConnectionFile connection;
+    private final Engine engine;
+    private final PrintStream log;
+    private final Wire wire;
+    private final BlockingQueue<Message> iopubQueue = new LinkedBlockingQueue<>();
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+    // held by the shell thread while it handles a request, so shutdown can wait for the cell to end
+    private final ReentrantLock working = new ReentrantLock();
+    private volatile boolean stopping;
+
+    /**
+     * A kernel for the client that wrote {@code connection}; {@code log} gets the kernel's own diagnostics (the
+     * process's stderr, which Jupyter shows in its console), never a cell's output.
+     */
+    public Kernel(ConnectionFile connection, Engine engine, PrintStream log) {
+        this.connection = connection;
+        this.engine = engine;
+        this.log = log;
+        this.wire = new Wire(new Signer(connection.key()));
+    }
+
+    /** Binds the sockets and serves until a shutdown_request; returns the process exit code. */
+    public int run() throws InterruptedException {
+        ZMQ.Context ctx = ZMQ.context(1);
+        ZMQ.Socket shell = bind(ctx, SocketType.ROUTER, connection.shellPort());
+        ZMQ.Socket control = bind(ctx, SocketType.ROUTER, connection.controlPort());
+        ZMQ.Socket stdin = bind(ctx, SocketType.ROUTER, connection.stdinPort());
+        ZMQ.Socket iopub = bind(ctx, SocketType.PUB, connection.iopubPort());
+        ZMQ.Socket hb = bind(ctx, SocketType.REP, connection.hbPort());
+
+        Thread iopubThread = Thread.ofPlatform().name("callisto-iopub").daemon().start(() -> publish(iopub));
+        Thread.ofPlatform().name("callisto-heartbeat").daemon().start(() -> heartbeat(hb));
+        Thread.ofPlatform().name("callisto-control").daemon().start(() -> serve(control, this::handleControl));
+        Thread.ofPlatform().name("callisto-shell").daemon().start(() -> serve(shell, this::handleShell));
+        broadcast(null, "status", Map.of("execution_state", "starting"));
+
+        shutdown.await();
+        stopping = true;
+        // let a running cell end, so its last outputs and idle status go out; one that ignores interrupts is left
+        engine.interrupt();
+        boolean idle = working.tryLock(2, TimeUnit.SECONDS);
+        if (!idle) log.println("callisto kernel: the running cell did not stop; exiting anyway");
+        iopubQueue.add(STOP);
+        iopubThread.join(2000);
+        stdin.setLinger(0);
+        stdin.close();
+        // term wakes the threads blocked in recv (ETERM); they close their sockets and term returns
+        Thread term = Thread.ofPlatform().daemon().start(ctx::term);
+        term.join(3000);
+        return 0;
+    }
+
+    private ZMQ.Socket bind(ZMQ.Context ctx, SocketType type, int port) {
+        ZMQ.Socket s = ctx.socket(type);
+        s.setLinger(1000);
+        String endpoint = connection.endpoint(port);
+        try {
+            s.bind(endpoint);
+        } catch (ZMQException e) {
+            throw new IllegalStateException("cannot bind " + type + " socket to " + endpoint + ": " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    /** The iopub thread: sends what the queue holds, in order, until {@link #STOP}. */
+    private void publish(ZMQ.Socket iopub) {
+        try {
+            for (Message m = iopubQueue.take(); m != STOP; m = iopubQueue.take()) send(iopub, wire.encode(m));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ZMQException e) {
+            if (!stopping) log.println("callisto kernel: iopub failed: " + e);
+        } finally {
+            iopub.close();
+        }
+    }
+
+    private void heartbeat(ZMQ.Socket hb) {
+        try {
+            while (true) {
+                List<byte[]> frames = receive(hb);
+                if (frames == null) break;
+                send(hb, frames);
+            }
+        } catch (ZMQException e) {
+            if (!isTerm(e)) log.println("callisto kernel: heartbeat failed: " + e);
+        } finally {
+            hb.close();
+        }
+    }
+
+    private interface Handler {
+        void handle(ZMQ.Socket socket, Message m);
+    }
+
+    /** Receives, verifies and handles messages on a ROUTER socket until the context ends. */
+    private void serve(ZMQ.Socket socket, Handler handler) {
+        try {
+            while (true) {
+                List<byte[]> frames = receive(socket);
+                if (frames == null) break;
+                Message m;
+                try {
+                    m = wire.decode(frames);
+                } catch (Wire.BadMessage e) {
+                    log.println("callisto kernel: dropped a message: " + e.getMessage());
+                    continue;
+                }
+                try {
+                    handler.handle(socket, m);
+                } catch (RuntimeException e) {
+                    log.println("callisto kernel: " + m.type() + " failed: " + e);
+                    e.printStackTrace(log);
+                }
+            }
+        } catch (ZMQException e) {
+            if (!isTerm(e)) log.println("callisto kernel: socket failed: " + e);
+        } finally {
+            socket.close();
+        }
+    }
+
+    private void handleShell(ZMQ.Socket shell, Message m) {
+        working.lock();
+        try {
+            if (stopping) return;
+            boolean failed = false;
+            busy(m);
+            try {
+                switch (m.type()) {
+                    case "kernel_info_request" -> send(shell, wire.reply(m, "kernel_info_reply", kernelInfo()));
+                    case "execute_request" -> failed = !execute(shell, m) && m.flag("stop_on_error", true);
+                    case "is_complete_request" -> send(shell, wire.reply(m, "is_complete_reply", isComplete(m.text("code"))));
+                    case "comm_info_request" -> send(shell, wire.reply(m, "comm_info_reply",
+                            Map.of("status", "ok", "comms", Map.of())));
+                    case "history_request" -> send(shell, wire.reply(m, "history_reply",
+                            Map.of("status", "ok", "history", List.of())));
+                    case "shutdown_request" -> shutDown(shell, m);
+                    default -> log.println("callisto kernel: ignored shell message " + m.type());
+                }
+            } finally {
+                idle(m);
+            }
+            if (failed) abortQueued(shell);
+        } finally {
+            working.unlock();
+        }
+    }
+
+    private void handleControl(ZMQ.Socket control, Message m) {
+        busy(m);
+        try {
+            switch (m.type()) {
+                case "interrupt_request" -> {
+                    engine.interrupt();
+                    send(control, wire.reply(m, "interrupt_reply", Map.of("status", "ok")));
+                }
+                case "shutdown_request" -> shutDown(control, m);
+                case "kernel_info_request" -> send(control, wire.reply(m, "kernel_info_reply", kernelInfo()));
+                default -> log.println("callisto kernel: ignored control message " + m.type());
+            }
+        } finally {
+            idle(m);
+        }
+    }
+
+    private void shutDown(ZMQ.Socket socket, Message m) {
+        send(socket, wire.reply(m, "shutdown_reply", Map.of("status", "ok", "restart", m.flag("restart", false))));
+        shutdown.countDown();
+    }
+
+    /** Runs one execute_request; returns false when the cell failed. */
+    private boolean execute(ZMQ.Socket shell, Message m) {
+        String code = m.text("code");
+        boolean silent = m.flag("silent", false);
+        // only this thread runs cells, so the next number is known before the cell starts
+        int count = engine.executionCount() + 1;
+        if (!silent) broadcast(m, "execute_input", Map.of("code", code, "execution_count", count));
+        CellResult r = engine.execute(code, silent ? OutputSink.NONE : new Sink(m));
+        var reply = new LinkedHashMap<String, Object>();
+        reply.put("execution_count", r.executionCount());
+        CellError error = r.error();
+        if (error == null) {
+            if (r.hasResult() && !silent) {
+                broadcast(m, "execute_result", Map.of("execution_count", r.executionCount(),
+                        "data", MimeBundles.of(r.display(), false), "metadata", r.display().metadata()));
+            }
+            reply.put("status", "ok");
+            reply.put("user_expressions", Map.of());
+            reply.put("payload", List.of());
+        } else {
+            var content = Map.<String, Object>of("ename", error.ename(), "evalue", Objects.toString(error.evalue(), ""),
+                    "traceback", error.traceback());
+            if (!silent) broadcast(m, "error", content);
+            reply.put("status", "error");
+            reply.putAll(content);
+        }
+        send(shell, wire.reply(m, "execute_reply", reply));
+        return error == null;
+    }
+
+    /**
+     * After a failed cell with stop_on_error, the execute requests already waiting are answered "aborted"
+     * without running (as ipykernel does): they were written expecting the failed cell to succeed.
+     */
+    private void abortQueued(ZMQ.Socket shell) {
+        List<byte[]> frames;
+        while ((frames = receiveNow(shell)) != null) {
+            Message q;
+            try {
+                q = wire.decode(frames);
+            } catch (Wire.BadMessage e) {
+                log.println("callisto kernel: dropped a message: " + e.getMessage());
+                continue;
+            }
+            if (!q.type().equals("execute_request")) {
+                handleShell(shell, q);
+                continue;
+            }
+            busy(q);
+            send(shell, wire.reply(q, "execute_reply", Map.of("status", "aborted",
+                    "execution_count", engine.executionCount())));
+            idle(q);
+        }
+    }
+
+    private Map<String, Object> isComplete(String code) {
+        return switch (engine.completeness(code)) {
+            case COMPLETE -> Map.of("status", "complete");
+            case INCOMPLETE -> Map.of("status", "incomplete", "indent", "    ");
+            case INVALID -> Map.of("status", "invalid");
+        };
+    }
+
+    private static Map<String, Object> kernelInfo() {
+        String java = System.getProperty("java.version");
+        var language = new LinkedHashMap<String, Object>();
+        language.put("name", "java");
+        language.put("version", java);
+        language.put("mimetype", "text/x-java-source");
+        language.put("file_extension", ".java");
+        language.put("codemirror_mode", "java");
+        language.put("pygments_lexer", "java");
+        var info = new LinkedHashMap<String, Object>();
+        info.put("status", "ok");
+        info.put("protocol_version", Wire.PROTOCOL_VERSION);
+        info.put("implementation", "callisto");
+        info.put("implementation_version", VERSION);
+        info.put("language_info", language);
+        info.put("banner", "Callisto " + VERSION + " on Java " + java + " (JShell)");
+        info.put("help_links", List.of(Map.of("text", "Java " + Runtime.version().feature() + " API",
+                "url", "https://docs.oracle.com/en/java/javase/" + Runtime.version().feature() + "/docs/api/")));
+        info.put("debugger", false);
+        return info;
+    }
+
+    private void busy(Message parent) {
+        broadcast(parent, "status", Map.of("execution_state", "busy"));
+    }
+
+    private void idle(Message parent) {
+        broadcast(parent, "status", Map.of("execution_state", "idle"));
+    }
+
+    private void broadcast(Message parent, String type, Map<String, Object> content) {
+        iopubQueue.add(wire.broadcast(parent, type, content));
+    }
+
+    /** A cell's outputs as iopub messages whose parent is its execute_request; called from any thread. */
+    private final class Sink implements OutputSink {
+        private final Message request;
+
+        Sink(Message request) {
+            this.request = request;
+        }
+
+        @Override
+        public void stream(String name, String text) {
+            broadcast(request, "stream", Map.of("name", name, "text", text));
+        }
+
+        @Override
+        public void display(DisplayData data, String displayId) {
+            broadcast(request, "display_data", displayContent(data, displayId));
+        }
+
+        @Override
+        public void updateDisplay(DisplayData data, String displayId) {
+            broadcast(request, "update_display_data", displayContent(data, displayId));
+        }
+
+        @Override
+        public void clearOutput(boolean wait) {
+            broadcast(request, "clear_output", Map.of("wait", wait));
+        }
+
+        private static Map<String, Object> displayContent(DisplayData data, String displayId) {
+            var c = new LinkedHashMap<String, Object>();
+            c.put("data", MimeBundles.of(data, false));
+            c.put("metadata", data.metadata());
+            c.put("transient", displayId == null ? Map.of() : Map.of("display_id", displayId));
+            return c;
+        }
+    }
+
+    /** One multipart message, or null when the context is ending. */
+    private static List<byte[]> receive(ZMQ.Socket s) {
+        byte[] first;
+        try {
+            first = s.recv(0);
+        } catch (ZMQException e) {
+            if (isTerm(e)) return null;
+            throw e;
+        }
+        return first == null ? null : rest(s, first);
+    }
+
+    /** A message that has already arrived, or null when none has. */
+    private static List<byte[]> receiveNow(ZMQ.Socket s) {
+        byte[] first = s.recv(ZMQ.DONTWAIT);
+        return first == null ? null : rest(s, first);
+    }
+
+    private static List<byte[]> rest(ZMQ.Socket s, byte[] first) {
+        var frames = new ArrayList<byte[]>();
+        frames.add(first);
+        while (s.hasReceiveMore()) frames.add(s.recv(0));
+        return frames;
+    }
+
+    private void send(ZMQ.Socket s, Message m) {
+        send(s, wire.encode(m));
+    }
+
+    private static void send(ZMQ.Socket s, List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) s.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+    }
+
+    private static boolean isTerm(ZMQException e) {
+        return e.getErrorCode() == ZMQ.Error.ETERM.getCode();
+    }
+}

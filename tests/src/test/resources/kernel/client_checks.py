@@ -1,0 +1,154 @@
+"""Drives a running Callisto kernel with Jupyter's own client (jupyter_client), one check per PASS line.
+
+Usage: client_checks.py CONNECTION_FILE. Any failed check raises, naming what came back.
+"""
+import queue
+import sys
+import time
+
+from jupyter_client import BlockingKernelClient
+from jupyter_client.session import Session
+
+kc = BlockingKernelClient(connection_file=sys.argv[1])
+kc.load_connection_file()
+kc.start_channels()
+
+
+def passed(name):
+    print("PASS " + name, flush=True)
+
+
+# wait_for_ready would trust the heartbeat, which a JVM still starting does not answer yet: ask until it replies
+deadline = time.time() + 120
+while True:
+    kc.kernel_info()
+    try:
+        info = kc.get_shell_msg(timeout=1)
+        break
+    except queue.Empty:
+        assert time.time() < deadline, "no kernel_info_reply in 120 s"
+for get in (kc.get_shell_msg, kc.get_iopub_msg):  # replies and statuses of the other kernel_info requests
+    while True:
+        try:
+            get(timeout=0.5)
+        except queue.Empty:
+            break
+
+c = info["content"]
+assert c["status"] == "ok" and c["protocol_version"] == "5.3" and c["implementation"] == "callisto", c
+li = c["language_info"]
+assert li["name"] == "java" and li["file_extension"] == ".java" and li["mimetype"] == "text/x-java-source", li
+assert li["version"].split(".")[0].isdigit(), li
+passed("kernel_info")
+
+
+def iopub_for(msg_id, timeout=30):
+    """The iopub messages of one request, busy to idle, checking that every one names it as parent."""
+    msgs = []
+    end = time.time() + timeout
+    while True:
+        m = kc.get_iopub_msg(timeout=max(0.1, end - time.time()))
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue  # a leftover of an earlier request
+        msgs.append(m)
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+    first = msgs[0]
+    assert first["msg_type"] == "status" and first["content"]["execution_state"] == "busy", msgs
+    return msgs
+
+
+def execute(code, **kw):
+    msg_id = kc.execute(code, **kw)
+    reply = kc.get_shell_msg(timeout=30)
+    assert reply["parent_header"]["msg_id"] == msg_id, reply
+    outputs = [m for m in iopub_for(msg_id) if m["msg_type"] not in ("status", "execute_input")]
+    return reply["content"], outputs
+
+
+reply, out = execute("1 + 1")
+assert reply["status"] == "ok", reply
+results = [m["content"] for m in out if m["msg_type"] == "execute_result"]
+assert len(results) == 1 and results[0]["data"]["text/plain"] == "2", out
+assert results[0]["execution_count"] == reply["execution_count"], (results, reply)
+passed("execute_result")
+
+reply, out = execute('System.out.println("hello from java"); System.err.println("to stderr");')
+streams = {(m["content"]["name"], m["content"]["text"]) for m in out if m["msg_type"] == "stream"}
+assert ("stdout", "hello from java\n") in streams and ("stderr", "to stderr\n") in streams, out
+passed("stream")
+
+reply, out = execute('var h = display(html("<b>one</b>")); h.update(html("<b>two</b>"));')
+types = [m["msg_type"] for m in out]
+assert types == ["display_data", "update_display_data"], out
+shown, updated = out[0]["content"], out[1]["content"]
+assert shown["data"]["text/html"] == "<b>one</b>" and updated["data"]["text/html"] == "<b>two</b>", out
+assert shown["transient"]["display_id"] == updated["transient"]["display_id"], out
+passed("display_data")
+
+reply, out = execute('int x = "not a number";')
+assert reply["status"] == "error" and reply["ename"] == "CompileError", reply
+assert any("Cell In[" in line for line in reply["traceback"]), reply["traceback"]
+assert [m["msg_type"] for m in out] == ["error"], out
+passed("compile_error")
+
+reply, out = execute('System.out.println("quiet")', silent=True)
+assert reply["status"] == "ok" and out == [], (reply, out)
+passed("silent")
+
+
+def is_complete(code):
+    msg_id = kc.is_complete(code)
+    r = kc.get_shell_msg(timeout=10)
+    assert r["parent_header"]["msg_id"] == msg_id
+    iopub_for(msg_id)
+    return r["content"]
+
+
+assert is_complete("int y = 1;") == {"status": "complete"}
+assert is_complete("1 + 1")["status"] == "complete"
+assert is_complete("void f() {") == {"status": "incomplete", "indent": "    "}
+assert is_complete("for (int i = 0;")["status"] == "incomplete"
+assert is_complete(")")["status"] == "invalid"
+passed("is_complete")
+
+# a message signed with another key must be dropped unread: the variable it declares never exists
+forger = Session(key=b"not-the-key", username="mallory")
+forger.send(kc.shell_channel.socket, "execute_request",
+            {"code": "int forgedRan = 1;", "silent": False, "store_history": True, "user_expressions": {},
+             "allow_stdin": False, "stop_on_error": True})
+try:
+    stray = kc.get_shell_msg(timeout=1)
+    raise AssertionError("the kernel answered a forged message: %s" % stray)
+except queue.Empty:
+    pass
+reply, out = execute("forgedRan")
+assert reply["status"] == "error" and "forgedRan" in "".join(reply["traceback"]), reply
+passed("forged_rejected")
+
+# interrupt a tight loop through the control channel while the cell runs
+msg_id = kc.execute("while (true) {}")
+end = time.time() + 30
+while True:
+    m = kc.get_iopub_msg(timeout=max(0.1, end - time.time()))
+    if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+        break
+time.sleep(0.5)
+start = time.time()
+kc.control_channel.send(kc.session.msg("interrupt_request", {}))
+ir = kc.get_control_msg(timeout=5)
+assert ir["msg_type"] == "interrupt_reply" and ir["content"]["status"] == "ok", ir
+reply = kc.get_shell_msg(timeout=10)
+took = time.time() - start
+assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "error", reply
+assert reply["content"]["ename"] == "Interrupted", reply["content"]
+assert took < 3, "the interrupted cell ended after %.1f s" % took
+reply, out = execute("6 * 7")
+assert [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"] == ["42"], out
+passed("interrupt")
+
+kc.control_channel.send(kc.session.msg("shutdown_request", {"restart": False}))
+sr = kc.get_control_msg(timeout=10)
+assert sr["msg_type"] == "shutdown_reply" and sr["content"] == {"status": "ok", "restart": False}, sr
+passed("shutdown_reply")
+kc.stop_channels()
