@@ -18,8 +18,10 @@ class CallistoKernelTests(jupyter_kernel_test.KernelTests):
     code_execute_result = [{"code": "6 * 7", "result": "42"}, {"code": '"a" + "b"', "result": "ab"}]
     code_display_data = [{"code": 'display(html("<b>hi</b>"));', "mime": "text/html"}]
     code_clear_output = "clearOutput(false);"
-    # not yet served by this kernel, so left unset (skipped): completion_samples, code_inspect_sample,
-    # code_history_pattern, code_page_something (Callisto has no pager payloads)
+    completion_samples = [{"text": "Math.absE", "matches": {"absExact("}}, {"text": "%ti", "matches": {"%time"}}]
+    code_inspect_sample = "Math.abs"
+    # not yet served by this kernel, so left unset (skipped): code_history_pattern,
+    # code_page_something (Callisto has no pager payloads)
 
 
 if __name__ == "__main__":

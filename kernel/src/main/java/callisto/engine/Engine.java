@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
@@ -186,6 +187,85 @@ public final class Engine implements AutoCloseable {
             }
         }
         return Completeness.COMPLETE;
+    }
+
+    /** Completions at a cursor: the replacement texts, and the span [start, end) of the cell they replace. */
+    public record Completions(List<String> matches, int start, int end) {
+    }
+
+    /**
+     * Completions for the cell at {@code cursor} (a char index): JShell's suggestions for the snippet the cursor
+     * is in (those that fit the expected type first), or magic names after a {@code %} at a line's start. Runs
+     * nothing; call it from the thread that runs cells.
+     */
+    public Completions complete(String cell, int cursor) {
+        int lineStart = cell.lastIndexOf('\n', Math.max(0, cursor - 1)) + 1;
+        String line = cell.substring(lineStart, cursor);
+        if (line.startsWith("%") && line.chars().allMatch(c -> c == '%' || Character.isLetterOrDigit(c) || c == '_')) {
+            String prefix = line.replaceFirst("^%+", "");
+            String percent = line.substring(0, line.length() - prefix.length());
+            List<String> names = magics().keySet().stream().filter(n -> n.startsWith(prefix)).map(n -> percent + n).toList();
+            return new Completions(names, lineStart, cursor);
+        }
+        int[] span = snippetAround(cell, cursor);
+        String snippet = cell.substring(span[0], span[1]);
+        int[] anchor = new int[1];
+        var seen = new java.util.LinkedHashSet<String>();
+        var suggestions = analysis.completionSuggestions(snippet, cursor - span[0], anchor);
+        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(x -> seen.add(x.continuation()));
+        suggestions.forEach(x -> seen.add(x.continuation()));
+        return new Completions(List.copyOf(seen), span[0] + anchor[0], cursor);
+    }
+
+    /**
+     * Signature and Javadoc of what the cursor is on (inside or at the end of a name), as plain text; empty when
+     * JShell knows nothing. JShell documents a method only once a {@code (} follows its name, so a bare name is
+     * asked about again as a call.
+     */
+    public Optional<String> inspect(String cell, int cursor, boolean detailed) {
+        int end = cursor;
+        while (end < cell.length() && Character.isJavaIdentifierPart(cell.charAt(end))) end++;
+        int[] span = snippetAround(cell, end);
+        String snippet = cell.substring(span[0], span[1]);
+        int at = end - span[0];
+        var docs = analysis.documentation(snippet, at, true);
+        if (docs.isEmpty()) docs = analysis.documentation(snippet.substring(0, at) + "(", at + 1, true);
+        if (docs.isEmpty()) return Optional.empty();
+        var sb = new StringBuilder();
+        for (var d : docs) {
+            if (!sb.isEmpty()) sb.append("\n\n");
+            sb.append(d.signature());
+            String javadoc = d.javadoc();
+            if (javadoc != null && !javadoc.isBlank()) {
+                String text = javadoc.strip();
+                if (!detailed) { // the summary: up to the first blank line or block tag
+                    int cut = text.length();
+                    for (String stop : new String[] {"\n\n", "\n@"}) {
+                        int i = text.indexOf(stop);
+                        if (i >= 0) cut = Math.min(cut, i);
+                    }
+                    text = text.substring(0, cut);
+                }
+                sb.append("\n").append(text);
+            }
+        }
+        return Optional.of(sb.toString());
+    }
+
+    /** The [start, end) of the snippet of {@code cell} that holds {@code cursor}, by JShell's own splitting. */
+    private int[] snippetAround(String cell, int cursor) {
+        String code = ParsedCell.parse(cell).code(); // magics blanked with spaces: offsets unchanged
+        int start = 0;
+        while (start < code.length()) {
+            var info = analysis.analyzeCompletion(code.substring(start));
+            if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) break;
+            int end = code.length() - info.remaining().length();
+            boolean complete = info.completeness() == SourceCodeAnalysis.Completeness.COMPLETE
+                    || info.completeness() == SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI;
+            if (!complete || end >= cursor || end <= start) return new int[] {start, Math.max(cursor, complete ? end : code.length())};
+            start = end;
+        }
+        return new int[] {Math.min(start, cursor), cursor};
     }
 
     /**

@@ -170,6 +170,8 @@ public final class Kernel {
                     case "kernel_info_request" -> send(shell, wire.reply(m, "kernel_info_reply", kernelInfo()));
                     case "execute_request" -> failed = !execute(shell, m) && m.flag("stop_on_error", true);
                     case "is_complete_request" -> send(shell, wire.reply(m, "is_complete_reply", isComplete(m.text("code"))));
+                    case "complete_request" -> send(shell, wire.reply(m, "complete_reply", complete(m)));
+                    case "inspect_request" -> send(shell, wire.reply(m, "inspect_reply", inspect(m)));
                     case "comm_info_request" -> send(shell, wire.reply(m, "comm_info_reply",
                             Map.of("status", "ok", "comms", Map.of())));
                     case "history_request" -> send(shell, wire.reply(m, "history_reply",
@@ -261,6 +263,31 @@ public final class Kernel {
                     "execution_count", engine.executionCount())));
             idle(q);
         }
+    }
+
+    /** Jupyter counts cursor positions in code points (protocol 5.2); Java strings index UTF-16 chars. */
+    private static int charIndex(String code, Object cursor) {
+        int cp = cursor instanceof Number n ? n.intValue() : code.codePointCount(0, code.length());
+        return code.offsetByCodePoints(0, Math.clamp(cp, 0, code.codePointCount(0, code.length())));
+    }
+
+    private Map<String, Object> complete(Message m) {
+        String code = m.text("code");
+        Engine.Completions c = engine.complete(code, charIndex(code, m.content().get("cursor_pos")));
+        return Map.of("status", "ok", "matches", c.matches(), "cursor_start", code.codePointCount(0, c.start()),
+                "cursor_end", code.codePointCount(0, c.end()), "metadata", Map.of());
+    }
+
+    private Map<String, Object> inspect(Message m) {
+        String code = m.text("code");
+        boolean detailed = m.content().get("detail_level") instanceof Number n && n.intValue() > 0;
+        var doc = engine.inspect(code, charIndex(code, m.content().get("cursor_pos")), detailed);
+        if (doc.isEmpty()) return Map.of("status", "ok", "found", false, "data", Map.of(), "metadata", Map.of());
+        String text = doc.get();
+        int nl = text.indexOf('\n');
+        String markdown = "```java\n" + (nl < 0 ? text : text.substring(0, nl)) + "\n```" + (nl < 0 ? "" : "\n\n" + text.substring(nl + 1));
+        return Map.of("status", "ok", "found", true, "metadata", Map.of(),
+                "data", Map.of("text/plain", text, "text/markdown", markdown));
     }
 
     private Map<String, Object> isComplete(String code) {
