@@ -92,8 +92,12 @@ assert any("Cell In[" in line for line in reply["traceback"]), reply["traceback"
 assert [m["msg_type"] for m in out] == ["error"], out
 passed("compile_error")
 
+before, _ = execute("2 + 2")
 reply, out = execute('System.out.println("quiet")', silent=True)
 assert reply["status"] == "ok" and out == [], (reply, out)
+unstored, _ = execute("3 + 3", store_history=False)
+after, _ = execute("4 + 4")
+assert after["execution_count"] == before["execution_count"] + 1, (before, after)  # neither counted
 passed("silent")
 
 

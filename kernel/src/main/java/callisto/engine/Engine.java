@@ -139,10 +139,18 @@ public final class Engine implements AutoCloseable {
      * with an error, or interrupted).
      */
     public CellResult execute(String code, OutputSink sink) {
+        return execute(code, sink, true);
+    }
+
+    /**
+     * Runs one cell; with {@code count} false (Jupyter's silent or store_history=false requests) the execution
+     * count stays as it was, and the cell is reported under the number the next counted cell will get.
+     */
+    public CellResult execute(String code, OutputSink sink, boolean count) {
         synchronized (running) {
             int n = executionCount + 1;
             interruptRequested = false;
-            executionCount = n;
+            if (count) executionCount = n;
             runningCell = n;
             try {
                 var outcome = runCell("Cell In[" + n + "]", code, sink);

@@ -217,7 +217,8 @@ public final class Kernel {
         // only this thread runs cells, so the next number is known before the cell starts
         int count = engine.executionCount() + 1;
         if (!silent) broadcast(m, "execute_input", Map.of("code", code, "execution_count", count));
-        CellResult r = engine.execute(code, silent ? OutputSink.NONE : new Sink(m));
+        boolean store = !silent && m.flag("store_history", true); // silent implies store_history=false
+        CellResult r = engine.execute(code, silent ? OutputSink.NONE : new Sink(m), store);
         var reply = new LinkedHashMap<String, Object>();
         reply.put("execution_count", r.executionCount());
         CellError error = r.error();
