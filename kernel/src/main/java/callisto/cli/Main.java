@@ -19,6 +19,9 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
+    /** The process's stdout as it was at start: a prestarted engine routes System.out to cells. */
+    private static final java.io.PrintStream STDOUT = System.out;
+
     public static void main(String[] args) {
         // JShell warms up while we read notebooks or bind the kernel's sockets
         if (args.length > 0 && (args[0].equals("run") || args[0].equals("kernel"))) Engine.prestart();
@@ -33,6 +36,7 @@ public final class Main implements Runnable {
     /** Runs the CLI with its messages and progress going to {@code err} (null: stderr). */
     public static int execute(java.io.PrintWriter err, String... args) {
         var cli = new CommandLine(new Main());
+        cli.setOut(new java.io.PrintWriter(STDOUT, true)); // --help and --version, even after Engine.prestart()
         if (err != null) cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("callisto: " + e.getMessage());

@@ -37,6 +37,15 @@ class LauncherTest {
     }
 
     @Test
+    void subcommandHelpReachesStdoutEvenWhenTheEngineStartsEarly() throws Exception {
+        for (String command : new String[] {"run", "kernel"}) { // both prestart the engine, which routes System.out
+            var r = Cli.run(Map.of(), null, 600, command, "--help");
+            assertEquals(0, r.exit(), r.all());
+            assertTrue(r.out().startsWith("Usage: callisto " + command), r.all());
+        }
+    }
+
+    @Test
     void unknownCommandIsAnErrorWithUsage() throws Exception {
         var r = Cli.run("frobnicate");
         assertEquals(2, r.exit(), r.all());
