@@ -101,6 +101,24 @@ assert after["execution_count"] == before["execution_count"] + 1, (before, after
 passed("silent")
 
 
+def history(**kw):
+    msg_id = kc.history(raw=True, **kw)
+    reply = kc.get_shell_msg(timeout=30)
+    assert reply["parent_header"]["msg_id"] == msg_id, reply
+    return reply["content"]["history"]
+
+
+tail = history(output=True, hist_access_type="tail", n=2)
+assert [h[2] for h in tail] == [["2 + 2", "4"], ["4 + 4", "8"]], tail  # silent and unstored cells are not kept
+assert tail[-1][1] == after["execution_count"], tail
+session = tail[-1][0]
+found = history(output=False, hist_access_type="search", pattern="1 + *")
+assert found and found[-1][2] == "1 + 1", found
+ranged = history(output=False, hist_access_type="range", session=0, start=1, stop=2)
+assert ranged == [[session, 1, "1 + 1"]], ranged
+passed("history")
+
+
 def is_complete(code):
     msg_id = kc.is_complete(code)
     r = kc.get_shell_msg(timeout=10)

@@ -20,8 +20,9 @@ class CallistoKernelTests(jupyter_kernel_test.KernelTests):
     code_clear_output = "clearOutput(false);"
     completion_samples = [{"text": "Math.absE", "matches": {"absExact("}}, {"text": "%ti", "matches": {"%time"}}]
     code_inspect_sample = "Math.abs"
-    # not yet served by this kernel, so left unset (skipped): code_history_pattern,
-    # code_page_something (Callisto has no pager payloads)
+    supported_history_operations = ("tail", "range", "search")
+    code_history_pattern = "6 *"
+    # left unset (skipped): code_page_something (Callisto has no pager payloads)
 
 
 if __name__ == "__main__":

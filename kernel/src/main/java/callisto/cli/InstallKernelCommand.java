@@ -63,12 +63,6 @@ final class InstallKernelCommand implements Callable<Integer> {
     /** Where Jupyter looks for kernelspecs: {@code PREFIX/share/jupyter/kernels} or the user's data dir. */
     private Path kernelsDir() {
         if (where.prefix != null) return where.prefix.toAbsolutePath().resolve("share/jupyter/kernels");
-        String data = System.getenv("JUPYTER_DATA_DIR");
-        if (data != null && !data.isBlank()) return Path.of(data).resolve("kernels");
-        Path home = Path.of(System.getProperty("user.home"));
-        if (System.getProperty("os.name", "").startsWith("Mac")) return home.resolve("Library/Jupyter/kernels");
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share");
-        return base.resolve("jupyter/kernels");
+        return callisto.kernel.JupyterPaths.dataDir().resolve("kernels");
     }
 }

@@ -41,6 +41,7 @@ public final class Kernel {
     private final Engine engine;
     private final PrintStream log;
     private final Wire wire;
+    private final History history;
     private final BlockingQueue<Message> iopubQueue = new LinkedBlockingQueue<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     // held by the shell thread while it handles a request, so shutdown can wait for the cell to end
@@ -52,9 +53,15 @@ public final class Kernel {
      * process's stderr, which Jupyter shows in its console), never a cell's output.
      */
     public Kernel(ConnectionFile connection, Engine engine, PrintStream log) {
+        this(connection, engine, log, new History(History.defaultFile(), log));
+    }
+
+    /** A kernel that keeps its cells in {@code history}. */
+    public Kernel(ConnectionFile connection, Engine engine, PrintStream log, History history) {
         this.connection = connection;
         this.engine = engine;
         this.log = log;
+        this.history = history;
         this.wire = new Wire(new Signer(connection.key()));
     }
 
@@ -174,8 +181,7 @@ public final class Kernel {
                     case "inspect_request" -> send(shell, wire.reply(m, "inspect_reply", inspect(m)));
                     case "comm_info_request" -> send(shell, wire.reply(m, "comm_info_reply",
                             Map.of("status", "ok", "comms", Map.of())));
-                    case "history_request" -> send(shell, wire.reply(m, "history_reply",
-                            Map.of("status", "ok", "history", List.of())));
+                    case "history_request" -> send(shell, wire.reply(m, "history_reply", history(m)));
                     case "shutdown_request" -> shutDown(shell, m);
                     default -> log.println("callisto kernel: ignored shell message " + m.type());
                 }
@@ -237,6 +243,7 @@ public final class Kernel {
             reply.put("status", "error");
             reply.putAll(content);
         }
+        if (store) history.add(r.executionCount(), code, r.hasResult() ? r.display().plainText() : null);
         send(shell, wire.reply(m, "execute_reply", reply));
         return error == null;
     }
@@ -266,23 +273,39 @@ public final class Kernel {
         }
     }
 
+    /** history_request: tail, range or search, with outputs as [input, output] pairs when asked. */
+    private Map<String, Object> history(Message m) {
+        List<History.Entry> entries = switch (m.text("hist_access_type")) {
+            case "tail" -> history.tail(m.number("n", 10));
+            case "range" -> history.range(m.number("session", 0), m.number("start", 0), m.number("stop", 0));
+            case "search" -> history.search(m.text("pattern").isEmpty() ? "*" : m.text("pattern"), m.number("n", 0), m.flag("unique", false));
+            default -> List.of();
+        };
+        boolean output = m.flag("output", false);
+        var items = new ArrayList<Object>();
+        for (History.Entry e : entries) {
+            items.add(List.of(e.session(), e.line(), output ? java.util.Arrays.asList(e.input(), e.output()) : e.input()));
+        }
+        return Map.of("status", "ok", "history", items);
+    }
+
     /** Jupyter counts cursor positions in code points (protocol 5.2); Java strings index UTF-16 chars. */
-    private static int charIndex(String code, Object cursor) {
-        int cp = cursor instanceof Number n ? n.intValue() : code.codePointCount(0, code.length());
-        return code.offsetByCodePoints(0, Math.clamp(cp, 0, code.codePointCount(0, code.length())));
+    private static int charIndex(String code, int cursor) {
+        int points = code.codePointCount(0, code.length());
+        return code.offsetByCodePoints(0, Math.clamp(cursor < 0 ? points : cursor, 0, points));
     }
 
     private Map<String, Object> complete(Message m) {
         String code = m.text("code");
-        Engine.Completions c = engine.complete(code, charIndex(code, m.content().get("cursor_pos")));
+        Engine.Completions c = engine.complete(code, charIndex(code, m.number("cursor_pos", -1)));
         return Map.of("status", "ok", "matches", c.matches(), "cursor_start", code.codePointCount(0, c.start()),
                 "cursor_end", code.codePointCount(0, c.end()), "metadata", Map.of());
     }
 
     private Map<String, Object> inspect(Message m) {
         String code = m.text("code");
-        boolean detailed = m.content().get("detail_level") instanceof Number n && n.intValue() > 0;
-        var doc = engine.inspect(code, charIndex(code, m.content().get("cursor_pos")), detailed);
+        boolean detailed = m.number("detail_level", 0) > 0;
+        var doc = engine.inspect(code, charIndex(code, m.number("cursor_pos", -1)), detailed);
         if (doc.isEmpty()) return Map.of("status", "ok", "found", false, "data", Map.of(), "metadata", Map.of());
         String text = doc.get();
         int nl = text.indexOf('\n');

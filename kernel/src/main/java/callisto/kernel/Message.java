@@ -25,6 +25,19 @@ record Message(List<byte[]> identities, Map<String, Object> header, Map<String, 
         return content.get(field) instanceof Boolean b ? b : fallback;
     }
 
+    /** {@code content[field]} as an int, {@code fallback} when absent or not an integer. */
+    int number(String field, int fallback) {
+        Object v = content.get(field);
+        if (v instanceof callisto.notebook.Json.Num n) {
+            try {
+                return Integer.parseInt(n.text());
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }
+        return v instanceof Number n ? n.intValue() : fallback;
+    }
+
     /** {@code content[field]} as a string, "" when absent or not a string. */
     String text(String field) {
         return content.get(field) instanceof String s ? s : "";

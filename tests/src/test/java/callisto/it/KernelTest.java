@@ -34,17 +34,18 @@ class KernelTest {
         Path connection = dir.resolve("kernel-test.json");
         Files.writeString(connection, connectionFile());
         Path kernelErr = dir.resolve("kernel.err");
-        Process kernel = new ProcessBuilder("bash", Cli.ROOT.resolve("callisto").toString(), "kernel", "-f",
+        var builder = new ProcessBuilder("bash", Cli.ROOT.resolve("callisto").toString(), "kernel", "-f",
                 connection.toString())
                 .directory(Cli.ROOT.toFile())
                 .redirectOutput(dir.resolve("kernel.out").toFile())
-                .redirectError(kernelErr.toFile())
-                .start();
+                .redirectError(kernelErr.toFile());
+        builder.environment().put("JUPYTER_DATA_DIR", dir.resolve("data").toString()); // the history goes here
+        Process kernel = builder.start();
         try {
             var client = python(Map.of(), RESOURCES.resolve("client_checks.py").toString(), connection.toString());
             String log = Files.readString(kernelErr);
             for (String check : List.of("kernel_info", "execute_result", "stream", "display_data", "compile_error",
-                    "silent", "is_complete", "forged_rejected", "interrupt", "shutdown_reply")) {
+                    "silent", "is_complete", "history", "forged_rejected", "interrupt", "shutdown_reply")) {
                 assertTrue(client.out().lines().anyMatch(l -> l.equals("PASS " + check)),
                         "check " + check + " did not pass:\n" + client.out() + "\nkernel stderr:\n" + log);
             }
