@@ -119,6 +119,21 @@ assert ranged == [[session, 1, "1 + 1"]], ranged
 passed("history")
 
 
+msg_id = kc.execute('var sc = new Scanner(System.in);\nSystem.out.print("name? ");\nString name = sc.nextLine();\n"hello " + name',
+                    allow_stdin=True)
+request = kc.get_stdin_msg(timeout=30)
+assert request["msg_type"] == "input_request" and request["parent_header"]["msg_id"] == msg_id, request
+kc.input("world")
+reply = kc.get_shell_msg(timeout=30)
+assert reply["content"]["status"] == "ok", reply
+shown = [m for m in iopub_for(msg_id) if m["msg_type"] in ("stream", "execute_result")]
+assert shown[0]["content"]["text"] == "name? ", shown  # the prompt is flushed before the input box
+assert shown[-1]["content"]["data"]["text/plain"] == "hello world", shown
+reply, out = execute("new Scanner(System.in).hasNextLine()", allow_stdin=False)
+assert [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"] == ["false"], out
+passed("stdin")
+
+
 def is_complete(code):
     msg_id = kc.is_complete(code)
     r = kc.get_shell_msg(timeout=10)

@@ -46,6 +46,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
     private final Map<String, RegisteredMagic> magics = new TreeMap<>();
     private final Object running = new Object();
+    /** Guards the start and end of a cell against {@link #interrupt()}. */
+    private final Object stopping = new Object();
     private volatile int executionCount;
     private volatile int runningCell;
     private volatile Cancellation.Token token;
@@ -149,14 +151,18 @@ public final class Engine implements AutoCloseable {
     public CellResult execute(String code, OutputSink sink, boolean count) {
         synchronized (running) {
             int n = executionCount + 1;
-            interruptRequested = false;
             if (count) executionCount = n;
-            runningCell = n;
+            synchronized (stopping) {
+                interruptRequested = false;
+                runningCell = n;
+            }
             try {
                 var outcome = runCell("Cell In[" + n + "]", code, sink);
                 return new CellResult(n, outcome.value, outcome.display, outcome.error);
             } finally {
-                runningCell = 0;
+                synchronized (stopping) {
+                    runningCell = 0;
+                }
             }
         }
     }
@@ -282,18 +288,23 @@ public final class Engine implements AutoCloseable {
      * Does nothing when no cell runs.
      */
     public void interrupt() {
-        interruptRequested = true;
-        Cancellation.Token t = token;
-        if (t != null) t.cancel();
-        jshell.stop();
+        synchronized (stopping) { // an interrupt that arrives as its cell ends must not stop the next one
+            if (runningCell == 0) return;
+            interruptRequested = true;
+            Cancellation.Token t = token;
+            if (t != null) t.cancel();
+            jshell.stop();
+        }
     }
 
     /**
      * Interrupts cell {@code executionCount} if it is the one running now, and does nothing otherwise: a timer
      * that fires as its cell ends must not hit the next one.
      */
-    public synchronized void interrupt(int executionCount) {
-        if (runningCell == executionCount) interrupt();
+    public void interrupt(int executionCount) {
+        synchronized (stopping) {
+            if (runningCell == executionCount) interrupt();
+        }
     }
 
     @Override

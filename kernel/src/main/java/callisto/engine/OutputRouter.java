@@ -26,11 +26,13 @@ final class OutputRouter implements DisplayPublisher {
     private volatile Route running;
     private final PrintStream originalOut = System.out;
     private final PrintStream originalErr = System.err;
+    private final java.io.InputStream originalIn = System.in;
 
     static synchronized OutputRouter install() {
         if (!installed) {
             System.setOut(new PrintStream(INSTANCE.new Routed("stdout"), true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(INSTANCE.new Routed("stderr"), true, StandardCharsets.UTF_8));
+            System.setIn(INSTANCE.new RoutedIn());
             Display.setPublisher(INSTANCE);
             installed = true;
         }
@@ -98,9 +100,63 @@ final class OutputRouter implements DisplayPublisher {
         }
     }
 
+    /**
+     * {@code System.in} for cells: a line at a time from the cell's sink (the notebook's input box), the cell's
+     * output flushed first so a prompt printed without a newline shows; the process's stdin where no sink gives input.
+     */
+    final class RoutedIn extends java.io.InputStream {
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            Route r = current();
+            if (r == null || !r.sink.providesInput()) return originalIn.read(b, off, len);
+            if (len == 0) return 0;
+            synchronized (r.input) {
+                if (r.input.pending == null || r.input.pos == r.input.pending.length) {
+                    r.flush();
+                    String line;
+                    try {
+                        line = r.sink.readLine("");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while waiting for input");
+                    }
+                    if (line == null) return -1;
+                    r.input.pending = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                    r.input.pos = 0;
+                }
+                int n = Math.min(len, r.input.pending.length - r.input.pos);
+                System.arraycopy(r.input.pending, r.input.pos, b, off, n);
+                r.input.pos += n;
+                return n;
+            }
+        }
+
+        @Override
+        public int available() throws java.io.IOException {
+            Route r = current();
+            if (r == null || !r.sink.providesInput()) return originalIn.available();
+            synchronized (r.input) {
+                return r.input.pending == null ? 0 : r.input.pending.length - r.input.pos;
+            }
+        }
+    }
+
+    /** The rest of the line a cell has typed but not yet read. */
+    static final class Pending {
+        byte[] pending;
+        int pos;
+    }
+
     /** One cell's destination, with a UTF-8 decoder per stream so split multi-byte characters survive. */
     static final class Route {
         final OutputSink sink;
+        final Pending input = new Pending();
         volatile boolean closed;
         private final Utf8 out = new Utf8();
         private final Utf8 err = new Utf8();

@@ -20,6 +20,19 @@ public interface OutputSink {
     default void clearOutput(boolean wait) {
     }
 
+    /**
+     * Whether this sink answers {@link #readLine} for cells that read {@code System.in}; when false they read
+     * the process's own stdin (the shell's terminal).
+     */
+    default boolean providesInput() {
+        return false;
+    }
+
+    /** A line the user typed for the cell, after showing {@code prompt}; null when no input can come (end of input). */
+    default String readLine(String prompt) throws InterruptedException {
+        return null;
+    }
+
     /** A sink that drops everything. */
     OutputSink NONE = new OutputSink() {
         @Override
@@ -32,6 +45,11 @@ public interface OutputSink {
 
         @Override
         public void updateDisplay(DisplayData data, String displayId) {
+        }
+
+        @Override
+        public boolean providesInput() {
+            return true; // and gives none: a silent cell that reads System.in sees its end
         }
     };
 }

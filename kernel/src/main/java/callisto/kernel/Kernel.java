@@ -43,6 +43,7 @@ public final class Kernel {
     private final Wire wire;
     private final History history;
     private final BlockingQueue<Message> iopubQueue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<InputRequest> inputQueue = new LinkedBlockingQueue<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     // held by the shell thread while it handles a request, so shutdown can wait for the cell to end
     private final ReentrantLock working = new ReentrantLock();
@@ -75,6 +76,7 @@ public final class Kernel {
         ZMQ.Socket hb = bind(ctx, SocketType.REP, connection.hbPort());
 
         Thread iopubThread = Thread.ofPlatform().name("callisto-iopub").daemon().start(() -> publish(iopub));
+        Thread.ofPlatform().name("callisto-stdin").daemon().start(() -> askForInput(stdin));
         Thread.ofPlatform().name("callisto-heartbeat").daemon().start(() -> heartbeat(hb));
         Thread.ofPlatform().name("callisto-control").daemon().start(() -> serve(control, this::handleControl));
         Thread.ofPlatform().name("callisto-shell").daemon().start(() -> serve(shell, this::handleShell));
@@ -87,9 +89,8 @@ public final class Kernel {
         boolean idle = working.tryLock(2, TimeUnit.SECONDS);
         if (!idle) log.println("callisto kernel: the running cell did not stop; exiting anyway");
         iopubQueue.add(STOP);
+        inputQueue.add(new InputRequest(null, null, null));
         iopubThread.join(2000);
-        stdin.setLinger(0);
-        stdin.close();
         // term wakes the threads blocked in recv (ETERM); they close their sockets and term returns
         Thread term = Thread.ofPlatform().daemon().start(ctx::term);
         term.join(3000);
@@ -118,6 +119,40 @@ public final class Kernel {
             if (!stopping) log.println("callisto kernel: iopub failed: " + e);
         } finally {
             iopub.close();
+        }
+    }
+
+    /** A cell waiting for a line: the execute_request it belongs to, the prompt, and where the answer goes. */
+    private record InputRequest(Message parent, String prompt, java.util.concurrent.CompletableFuture<String> answer) {
+    }
+
+    /**
+     * The stdin thread, the only one on the stdin socket: sends each input_request to the frontend that sent the
+     * cell (same identities) and waits for its input_reply, giving up when the cell stops waiting (interrupt).
+     */
+    private void askForInput(ZMQ.Socket stdin) {
+        stdin.setReceiveTimeOut(100);
+        try {
+            for (InputRequest r = inputQueue.take(); r.parent != null; r = inputQueue.take()) {
+                send(stdin, wire.encode(wire.reply(r.parent, "input_request", Map.of("prompt", r.prompt, "password", false))));
+                while (!r.answer.isDone()) {
+                    List<byte[]> frames = receive(stdin);
+                    if (frames == null) continue; // timed out: look again whether the cell still waits
+                    try {
+                        Message m = wire.decode(frames);
+                        if (m.type().equals("input_reply")) r.answer.complete(m.text("value"));
+                    } catch (Wire.BadMessage e) {
+                        log.println("callisto kernel: dropped a message on stdin: " + e.getMessage());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ZMQException e) {
+            if (!isTerm(e)) log.println("callisto kernel: stdin failed: " + e);
+        } finally {
+            stdin.setLinger(0);
+            stdin.close();
         }
     }
 
@@ -382,6 +417,26 @@ public final class Kernel {
         @Override
         public void clearOutput(boolean wait) {
             broadcast(request, "clear_output", Map.of("wait", wait));
+        }
+
+        @Override
+        public boolean providesInput() {
+            return true;
+        }
+
+        /** Asks the frontend through the stdin thread; null (end of input) when the request does not allow stdin. */
+        @Override
+        public String readLine(String prompt) throws InterruptedException {
+            if (!request.flag("allow_stdin", false) || stopping) return null;
+            var answer = new java.util.concurrent.CompletableFuture<String>();
+            inputQueue.add(new InputRequest(request, prompt, answer));
+            try {
+                return answer.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                return null;
+            } finally {
+                answer.cancel(false); // after an interrupt the stdin thread stops waiting for this answer
+            }
         }
 
         private static Map<String, Object> displayContent(DisplayData data, String displayId) {

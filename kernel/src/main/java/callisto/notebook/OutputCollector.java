@@ -121,4 +121,10 @@ final class OutputCollector implements OutputSink {
     static Map<String, Object> mimeBundle(DisplayData data) {
         return MimeBundles.of(data, true);
     }
+
+    /** A headless run has nobody to type: a cell reading System.in sees the end of its input at once. */
+    @Override
+    public boolean providesInput() {
+        return true;
+    }
 }
