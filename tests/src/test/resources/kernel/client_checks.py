@@ -134,6 +134,16 @@ assert [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "exe
 passed("stdin")
 
 
+comm = kc.session.msg("comm_open", {"comm_id": "c0ffee", "target_name": "no.such.target", "data": {}})
+kc.shell_channel.send(comm)
+closes = [m for m in iopub_for(comm["header"]["msg_id"]) if m["msg_type"] == "comm_close"]
+assert [m["content"]["comm_id"] for m in closes] == ["c0ffee"], closes
+msg_id = kc.comm_info()
+info = kc.get_shell_msg(timeout=30)
+assert info["msg_type"] == "comm_info_reply" and info["content"] == {"status": "ok", "comms": {}}, info
+passed("comm")
+
+
 def is_complete(code):
     msg_id = kc.is_complete(code)
     r = kc.get_shell_msg(timeout=10)

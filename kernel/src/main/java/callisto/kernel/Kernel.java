@@ -217,6 +217,12 @@ public final class Kernel {
                     case "comm_info_request" -> send(shell, wire.reply(m, "comm_info_reply",
                             Map.of("status", "ok", "comms", Map.of())));
                     case "history_request" -> send(shell, wire.reply(m, "history_reply", history(m)));
+                    // no comm targets are registered yet: the spec says to close an unknown target's comm at once
+                    case "comm_open" -> {
+                        log.println("callisto kernel: no comm target '" + m.text("target_name") + "'; closing comm " + m.text("comm_id"));
+                        broadcast(m, "comm_close", Map.of("comm_id", m.text("comm_id"), "data", Map.of()));
+                    }
+                    case "comm_msg", "comm_close" -> log.println("callisto kernel: " + m.type() + " for unknown comm " + m.text("comm_id"));
                     case "shutdown_request" -> shutDown(shell, m);
                     default -> log.println("callisto kernel: ignored shell message " + m.type());
                 }

@@ -45,7 +45,7 @@ class KernelTest {
             var client = python(Map.of(), RESOURCES.resolve("client_checks.py").toString(), connection.toString());
             String log = Files.readString(kernelErr);
             for (String check : List.of("kernel_info", "execute_result", "stream", "display_data", "compile_error",
-                    "silent", "is_complete", "history", "stdin", "forged_rejected", "interrupt", "shutdown_reply")) {
+                    "silent", "is_complete", "history", "stdin", "comm", "forged_rejected", "interrupt", "shutdown_reply")) {
                 assertTrue(client.out().lines().anyMatch(l -> l.equals("PASS " + check)),
                         "check " + check + " did not pass:\n" + client.out() + "\nkernel stderr:\n" + log);
             }
