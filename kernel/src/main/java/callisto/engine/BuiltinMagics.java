@@ -17,6 +17,7 @@ final class BuiltinMagics {
             cell.sink().stream("stdout", String.format(Locale.ROOT, "Wall time: %.3f ms%n", ms));
             if (error != null) throw new MagicFailure(error);
         });
+        SessionMagics.register(engine);
         engine.registerMagic("help", "%help: list the magics", (args, body, cell) -> {
             var text = new StringBuilder("Magics:\n");
             engine.magics().forEach((name, summary) -> text.append("  %").append(name).append("  ").append(summary).append('\n'));

@@ -60,6 +60,11 @@ public final class Engine implements AutoCloseable {
     private record Origin(String label, String cell, int offset) {
     }
 
+    /** Entries added by %classpath, in order, each once. */
+    private final List<String> addedClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Variables %env set for the commands %%shell starts (a JVM cannot change its own environment). */
+    final Map<String, String> shellEnvironment = new ConcurrentHashMap<>();
+
     private Engine(List<String> classpath) {
         control = new CallistoExecutionControl(Engine.class.getClassLoader(), false);
         var builder = JShell.builder()
@@ -165,6 +170,32 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Adds a jar or class directory to the session's classpath, once; later cells can import from it. */
+    public synchronized boolean addToClasspath(String entry) {
+        String abs = java.nio.file.Path.of(entry).toAbsolutePath().normalize().toString();
+        if (addedClasspath.contains(abs)) return false;
+        jshell.addToClasspath(abs);
+        addedClasspath.add(abs);
+        return true;
+    }
+
+    /** What %classpath added, in order. */
+    public List<String> addedClasspath() {
+        return List.copyOf(addedClasspath);
+    }
+
+    /** A variable of the session: its name, declared type, and value as JShell shows it. */
+    public record Variable(String name, String type, String value) {
+    }
+
+    /** The session's active variables, in declaration order (Callisto's own temporaries left out). */
+    public List<Variable> variables() {
+        return jshell.variables()
+                .filter(v -> jshell.status(v).isActive() && !v.name().startsWith("$"))
+                .map(v -> new Variable(v.name(), v.typeName(), jshell.varValue(v)))
+                .toList();
     }
 
     /** Whether a cell's text is ready to run, as a console asks before it sends the text. */

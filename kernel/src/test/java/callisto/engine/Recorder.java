@@ -39,7 +39,7 @@ final class Recorder implements OutputSink {
         return text("stderr");
     }
 
-    private String text(String name) {
+    String text(String name) {
         var sb = new StringBuilder();
         for (var e : events) if (e.kind.equals("stream") && e.name.equals(name)) sb.append(e.text);
         return sb.toString();
