@@ -350,36 +350,32 @@ final class Kernels {
         int n = Shape.size(shape);
         Object x = dense(expandView(a, shape), dt), y = dense(expandView(b, shape), dt);
         boolean[] out = new boolean[n];
-        if (dt.isFloatingPoint()) { // Java's double comparisons are IEEE's: NaN compares false, -0.0 == 0.0
-            for (int i = 0; i < n; i++) {
+        boolean floating = dt.isFloatingPoint();
+        for (int i = 0; i < n; i++) {
+            int order; // -1, 0, 1, or 2 when a NaN makes the pair unordered (IEEE: only ne holds then)
+            boolean xs, ys;
+            if (floating) {
                 double u = Storage.getDouble(x, dt, i), v = Storage.getDouble(y, dt, i);
-                out[i] = switch (code) {
-                    case 0 -> u > v;
-                    case 1 -> u < v;
-                    case 2 -> u >= v;
-                    case 3 -> u <= v;
-                    case 4 -> u == v;
-                    case 5 -> u != v;
-                    case 6 -> u != 0 && v != 0;
-                    case 7 -> u != 0 || v != 0;
-                    default -> (u != 0) != (v != 0);
-                };
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
+                order = u < v ? -1 : u > v ? 1 : u == v ? 0 : 2; // -0.0 == 0.0
+                xs = u != 0;
+                ys = v != 0;
+            } else { // longs compared as longs: doubles would merge values above 2^53
                 long u = Storage.getLong(x, dt, i), v = Storage.getLong(y, dt, i);
-                out[i] = switch (code) {
-                    case 0 -> u > v;
-                    case 1 -> u < v;
-                    case 2 -> u >= v;
-                    case 3 -> u <= v;
-                    case 4 -> u == v;
-                    case 5 -> u != v;
-                    case 6 -> u != 0 && v != 0;
-                    case 7 -> u != 0 || v != 0;
-                    default -> (u != 0) != (v != 0);
-                };
+                order = Long.compare(u, v);
+                xs = u != 0;
+                ys = v != 0;
             }
+            out[i] = switch (code) {
+                case 0 -> order == 1;
+                case 1 -> order == -1;
+                case 2 -> order == 1 || order == 0;
+                case 3 -> order == -1 || order == 0;
+                case 4 -> order == 0;
+                case 5 -> order != 0;
+                case 6 -> xs && ys;
+                case 7 -> xs || ys;
+                default -> xs != ys;
+            };
         }
         return Tensor.wrap(BOOL, out, shape);
     }

@@ -41,6 +41,13 @@ class DTypeViewTest {
         assertEquals(Integer.MIN_VALUE, Tensor.ofInts(Integer.MAX_VALUE).add(1).toIntArray()[0], "int32 wraps like PyTorch");
         assertArrayEquals(new long[] {0, 1, 3, 6}, Tensor.arange(4).cumsum(0).toLongArray());
         assertEquals(DType.INT64, Tensor.arange(3).dtype());
+        assertArrayEquals(new boolean[] {false, true}, Tensor.ofLongs(big, big).eq(Tensor.ofLongs(big + 1, big)).toBooleanArray(),
+                "longs compare exactly above 2^53");
+        Tensor nan = Tensor.of(Double.NaN, 1, -0.0);
+        assertArrayEquals(new boolean[] {false, true, false}, nan.gt(0).toBooleanArray());
+        assertArrayEquals(new boolean[] {false, false, true}, nan.eq(0).toBooleanArray(), "NaN equals nothing; -0.0 == 0.0");
+        assertArrayEquals(new boolean[] {true, true, false}, nan.ne(0).toBooleanArray());
+        assertArrayEquals(new boolean[] {true, true, false}, nan.logicalAnd(Tensor.of(true)).toBooleanArray(), "NaN is nonzero");
     }
 
     @Test
