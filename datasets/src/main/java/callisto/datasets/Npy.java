@@ -79,7 +79,7 @@ public final class Npy {
     /** Writes {@code tensor} to {@code file} in C order (version 1.0, or 2.0 for very long headers). */
     public static void write(Path file, Tensor tensor) throws IOException {
         byte[] bytes = encode(tensor);
-        Files2.atomically(file, tmp -> Files.write(tmp, bytes));
+        callisto.runtime.AtomicFile.write(file, tmp -> Files.write(tmp, bytes));
     }
 
     static byte[] encode(Tensor tensor) {

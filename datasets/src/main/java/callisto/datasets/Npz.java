@@ -40,7 +40,7 @@ public final class Npz {
 
     /** Writes the arrays uncompressed, as {@code numpy.savez}; names become "name.npy" entries. */
     public static void write(Path file, Map<String, Tensor> arrays) throws IOException {
-        Files2.atomically(file, tmp -> {
+        callisto.runtime.AtomicFile.write(file, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp); var zip = new ZipOutputStream(os)) {
                 for (var e : arrays.entrySet()) {
                     byte[] bytes = Npy.encode(e.getValue());

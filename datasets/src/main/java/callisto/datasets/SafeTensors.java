@@ -86,7 +86,7 @@ public final class SafeTensors {
         out.putLong(padded).put(header);
         for (int i = header.length; i < padded; i++) out.put((byte) ' ');
         for (Tensor t : tensors.values()) Npy.Format.encode(t, out);
-        Files2.atomically(file, tmp -> Files.write(tmp, out.array()));
+        callisto.runtime.AtomicFile.write(file, tmp -> Files.write(tmp, out.array()));
     }
 
     private record Parsed(Map<String, Tensor> tensors, Map<String, String> metadata) {

@@ -166,13 +166,7 @@ public final class Figure implements Renderable {
         } else {
             throw new IllegalArgumentException("save: " + file + ": expected a .png, .svg or .pdf file name");
         }
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        callisto.runtime.AtomicFile.write(file, tmp -> Files.write(tmp, bytes));
         return file;
     }
 
