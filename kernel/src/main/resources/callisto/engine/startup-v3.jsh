@@ -1,4 +1,4 @@
-// Callisto startup, version 3: the JDK's usual jshell imports, then the stdlib's, plotting's and datasets'.
+// Callisto startup, version 3: the JDK's usual jshell imports, then the stdlib's, plotting's and datasets' (with Tablesaw's).
 import java.io.*;
 import java.math.*;
 import java.net.*;
@@ -13,4 +13,5 @@ import callisto.runtime.*;
 import callisto.tensor.*;
 import callisto.plot.*;
 import callisto.datasets.*;
+import tech.tablesaw.api.*;
 import static callisto.display.Display.*;
