@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code callisto} command line. {@code ./callisto test} is handled by the launcher script (it runs Maven). */
 @Command(name = "callisto", mixinStandardHelpOptions = true, version = "callisto " + Kernel.VERSION,
         description = "Reproduce machine-learning papers as executable notebooks on the JVM.",
-        subcommands = {RunCommand.class, ShellCommand.class, KernelCommand.class, InstallKernelCommand.class,
+        subcommands = {RunCommand.class, ShellCommand.class, KernelCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -24,8 +24,12 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // JShell warms up while we read notebooks or bind the kernel's sockets
-        if (args.length > 0 && (args[0].equals("run") || args[0].equals("kernel"))) Engine.prestart();
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("kernel") && !isSpecCommand(args))) Engine.prestart();
         System.exit(execute(args));
+    }
+
+    private static boolean isSpecCommand(String[] args) {
+        return args.length > 1 && (args[1].equals("install") || args[1].equals("uninstall"));
     }
 
     /** Runs the CLI and returns its exit code (for tests: no System.exit). */

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>A cell's thread, and every thread it starts, carries the cell's {@link Route} (an inheritable thread-local);
  * output from other threads (a pool created earlier, the common pool) goes to the cell running now, and with no
- * cell running to the process's own streams. Installed once per JVM.
+ * cell running to the process's own streams, unless the thread's own cell's sink {@linkplain
+ * OutputSink#acceptsLateOutput accepts late output}. Installed once per JVM.
  */
 final class OutputRouter implements DisplayPublisher {
     private static final OutputRouter INSTANCE = new OutputRouter();
@@ -67,8 +68,9 @@ final class OutputRouter implements DisplayPublisher {
     private Route current() {
         Route r = route.get();
         if (r != null && !r.closed) return r;
-        r = running;
-        return r != null && !r.closed ? r : null;
+        Route now = running;
+        if (now != null && !now.closed) return now;
+        return r != null && r.sink.acceptsLateOutput() ? r : null;
     }
 
     @Override

@@ -28,6 +28,14 @@ public interface OutputSink {
         return false;
     }
 
+    /**
+     * Whether output of threads a cell started still goes here after the cell ended, while no other cell runs
+     * (a kernel's sink: the frontend shows it under that cell); when false it goes to the process's streams.
+     */
+    default boolean acceptsLateOutput() {
+        return false;
+    }
+
     /** A line the user typed for the cell, after showing {@code prompt}; null when no input can come (end of input). */
     default String readLine(String prompt) throws InterruptedException {
         return null;

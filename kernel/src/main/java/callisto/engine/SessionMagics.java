@@ -30,6 +30,7 @@ final class SessionMagics {
                         cell.sink().stream("stdout", (added ? "added " : "already on the classpath: ") + Path.of(entry).toAbsolutePath().normalize() + "\n");
                     }
                 });
+        engine.registerMagic("maven", MavenMagic.SUMMARY, new MavenMagic());
         engine.registerMagic("load", "%load FILE: run a file of Java code in this cell", (args, body, cell) -> {
             if (args.isEmpty()) throw new IllegalArgumentException("%load: give a file, e.g. %load helpers.jsh");
             Path file = Path.of(args);

@@ -275,7 +275,7 @@ public final class Kernel {
                         "data", MimeBundles.of(r.display(), false), "metadata", r.display().metadata()));
             }
             reply.put("status", "ok");
-            reply.put("user_expressions", Map.of());
+            reply.put("user_expressions", userExpressions(m));
             reply.put("payload", List.of());
         } else {
             var content = Map.<String, Object>of("ename", error.ename(), "evalue", Objects.toString(error.evalue(), ""),
@@ -287,6 +287,35 @@ public final class Kernel {
         if (store) history.add(r.executionCount(), code, r.hasResult() ? r.display().plainText() : null);
         send(shell, wire.reply(m, "execute_reply", reply));
         return error == null;
+    }
+
+    /**
+     * user_expressions: each expression evaluated after the cell, in the session, without output or a count
+     * (frontends use them to watch values). Each gets its own status, as in ipykernel.
+     */
+    private Map<String, Object> userExpressions(Message m) {
+        if (!(m.content().get("user_expressions") instanceof Map<?, ?> expressions) || expressions.isEmpty()) return Map.of();
+        var results = new LinkedHashMap<String, Object>();
+        for (var e : expressions.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            if (!(e.getValue() instanceof String expr)) {
+                results.put(name, expressionError("TypeError", "the expression must be a string", List.of()));
+                continue;
+            }
+            CellResult r = engine.execute(expr, OutputSink.NONE, false);
+            if (r.error() != null) {
+                results.put(name, expressionError(r.error().ename(), Objects.toString(r.error().evalue(), ""), r.error().traceback()));
+            } else if (!r.hasResult()) {
+                results.put(name, expressionError("ValueError", "'" + expr + "' has no value (not an expression)", List.of()));
+            } else {
+                results.put(name, Map.of("status", "ok", "data", MimeBundles.of(r.display(), false), "metadata", r.display().metadata()));
+            }
+        }
+        return results;
+    }
+
+    private static Map<String, Object> expressionError(String ename, String evalue, List<String> traceback) {
+        return Map.of("status", "error", "ename", ename, "evalue", evalue, "traceback", traceback);
     }
 
     /**
@@ -403,6 +432,11 @@ public final class Kernel {
 
         Sink(Message request) {
             this.request = request;
+        }
+
+        @Override
+        public boolean acceptsLateOutput() {
+            return true; // a background thread's output reaches the notebook, under the cell that started it
         }
 
         @Override

@@ -286,6 +286,24 @@ class EngineTest {
     }
 
     @Test
+    void withNoCellRunningLateOutputGoesToItsOwnCellWhereTheSinkTakesIt() throws Exception {
+        var kernelLike = new Recorder() {
+            @Override
+            public boolean acceptsLateOutput() {
+                return true;
+            }
+        };
+        var r = run("var done = new java.util.concurrent.CountDownLatch(1);\n"
+                + "new Thread(() -> { try { Thread.sleep(200); } catch (InterruptedException e) { }\n"
+                + "  System.out.println(\"after the cell\"); done.countDown(); }).start();", kernelLike);
+        assertTrue(r.ok(), () -> r.error().plainText());
+        assertEquals("", kernelLike.out()); // the cell has ended before the thread prints
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!kernelLike.out().equals("after the cell\n") && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals("after the cell\n", kernelLike.out());
+    }
+
+    @Test
     void twoThreadsOfOneCellBothReachIt() {
         var out = new Recorder();
         var r = run("""

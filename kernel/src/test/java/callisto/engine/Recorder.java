@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An OutputSink that keeps every event, in order, for assertions. */
-final class Recorder implements OutputSink {
+class Recorder implements OutputSink {
     record Event(String kind, String name, String text, DisplayData data) {
     }
 
