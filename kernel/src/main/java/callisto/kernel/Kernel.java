@@ -205,12 +205,11 @@ public final class Kernel {
         working.lock();
         try {
             if (stopping) return;
-            boolean failed = false;
             busy(m);
             try {
                 switch (m.type()) {
                     case "kernel_info_request" -> send(shell, wire.reply(m, "kernel_info_reply", kernelInfo()));
-                    case "execute_request" -> failed = !execute(shell, m) && m.flag("stop_on_error", true);
+                    case "execute_request" -> execute(shell, m);
                     case "is_complete_request" -> send(shell, wire.reply(m, "is_complete_reply", isComplete(m.text("code"))));
                     case "complete_request" -> send(shell, wire.reply(m, "complete_reply", complete(m)));
                     case "inspect_request" -> send(shell, wire.reply(m, "inspect_reply", inspect(m)));
@@ -229,7 +228,6 @@ public final class Kernel {
             } finally {
                 idle(m);
             }
-            if (failed) abortQueued(shell);
         } finally {
             working.unlock();
         }
@@ -257,8 +255,8 @@ public final class Kernel {
         shutdown.countDown();
     }
 
-    /** Runs one execute_request; returns false when the cell failed. */
-    private boolean execute(ZMQ.Socket shell, Message m) {
+    /** Runs one execute_request. */
+    private void execute(ZMQ.Socket shell, Message m) {
         String code = m.text("code");
         boolean silent = m.flag("silent", false);
         // only this thread runs cells, so the next number is known before the cell starts
@@ -285,8 +283,9 @@ public final class Kernel {
             reply.putAll(content);
         }
         if (store) history.add(r.executionCount(), code, r.hasResult() ? r.display().plainText() : null);
+        // before the reply: a request the client sends once it has the reply must run, not be aborted
+        if (error != null && m.flag("stop_on_error", true)) abortQueued(shell);
         send(shell, wire.reply(m, "execute_reply", reply));
-        return error == null;
     }
 
     /**
