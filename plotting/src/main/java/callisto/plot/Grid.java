@@ -114,10 +114,6 @@ public final class Grid implements Drawable {
         return XChartDrawable.render(this, theme.background());
     }
 
-    @Override
-    public byte[] toPng() {
-        return XChartDrawable.png(toImage());
-    }
 
     @Override
     public String toString() {

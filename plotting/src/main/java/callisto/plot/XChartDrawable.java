@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
@@ -87,10 +86,6 @@ abstract class XChartDrawable<C extends Chart<?, ?>> implements Drawable {
         return render(this, theme.background());
     }
 
-    @Override
-    public byte[] toPng() {
-        return png(toImage());
-    }
 
     /** Through XChart's PDFBox encoder, which embeds fonts properly. */
     @Override
@@ -122,16 +117,6 @@ abstract class XChartDrawable<C extends Chart<?, ?>> implements Drawable {
             g.dispose();
         }
         return image;
-    }
-
-    static byte[] png(BufferedImage image) {
-        var out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** {@code c} with alpha {@code alpha} (0–255). */
