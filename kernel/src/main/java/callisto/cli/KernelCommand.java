@@ -40,11 +40,11 @@ final class KernelCommand implements Callable<Integer> {
             log.println("callisto kernel: " + e.getMessage());
             return 2;
         }
-        // the engine is not closed: the process ends right after, and a cell that ignored the interrupt
-        // could keep JShell from closing
-        Engine engine = Engine.startPrestarted();
-        onSigint(engine, log);
-        return new Kernel(connection, engine, log).run();
+        // the sockets bind while JShell starts, so the frontend sees the kernel at once; the engine is not
+        // closed: the process ends right after, and a cell that ignored the interrupt could keep JShell open
+        var kernel = new Kernel(connection, Engine.takePrestarted(), log);
+        onSigint(kernel, log);
+        return kernel.run();
     }
 
     /**
@@ -52,9 +52,9 @@ final class KernelCommand implements Callable<Integer> {
      * {@code "interrupt_mode": "signal"}, and a terminal's Ctrl-C does the same.
      */
     @SuppressWarnings("restriction") // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle a signal
-    private static void onSigint(Engine engine, PrintStream log) {
+    private static void onSigint(Kernel kernel, PrintStream log) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> engine.interrupt());
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> kernel.interrupt());
         } catch (IllegalArgumentException e) {
             log.println("callisto kernel: SIGINT cannot be handled here (" + e.getMessage() + "); interrupts come by message only");
         }

@@ -95,7 +95,7 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Starts an engine in the background (JShell and javac warm up while the caller parses arguments and reads
-     * files); the next {@link #startPrestarted()} takes it. Only the CLI calls this, once, at process start.
+     * files); the next {@link #startPrestarted()} takes it. The CLI calls this first thing, for the commands that run cells.
      */
     public static synchronized void prestart() {
         if (prestarted == null) prestarted = java.util.concurrent.CompletableFuture.supplyAsync(Engine::start,
@@ -104,12 +104,28 @@ public final class Engine implements AutoCloseable {
 
     /** The engine {@link #prestart()} began, the first time; a new one every later time. */
     public static Engine startPrestarted() {
+        try {
+            return takePrestarted().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #startPrestarted()}, without waiting: the kernel answers kernel_info while JShell starts. A
+     * failed start completes the future exceptionally.
+     */
+    public static java.util.concurrent.CompletableFuture<Engine> takePrestarted() {
         java.util.concurrent.CompletableFuture<Engine> f;
         synchronized (Engine.class) {
             f = prestarted;
             prestarted = null;
         }
-        return f == null ? start() : f.join();
+        if (f != null) return f;
+        prestart();
+        return takePrestarted();
     }
 
     /** An engine whose classpath is this JVM's plus {@code extraClasspath}. */

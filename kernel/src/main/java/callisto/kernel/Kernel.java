@@ -13,6 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +44,8 @@ public final class Kernel {
     private static final Message STOP = new Message(List.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of());
 
     private final ConnectionFile connection;
-    private final Engine engine;
+    /** Starts while the sockets bind: kernel_info and interrupts are answered at once, cells wait for it. */
+    private final CompletableFuture<Engine> engineStart;
     private final PrintStream log;
     private final Wire wire;
     private final History history;
@@ -48,19 +55,23 @@ public final class Kernel {
     // held by the shell thread while it handles a request, so shutdown can wait for the cell to end
     private final ReentrantLock working = new ReentrantLock();
     private volatile boolean stopping;
+    /** Set while a cell waits for the engine to start; an interrupt then cancels that cell. */
+    private volatile boolean awaitingEngine;
+    private volatile boolean interruptedWhileStarting;
 
     /**
      * A kernel for the client that wrote {@code connection}; {@code log} gets the kernel's own diagnostics (the
-     * process's stderr, which Jupyter shows in its console), never a cell's output.
+     * process's stderr, which Jupyter shows in its console), never a cell's output. The engine may still be
+     * starting: the kernel answers kernel_info before it is ready, and a failed start is reported to each cell.
      */
-    public Kernel(ConnectionFile connection, Engine engine, PrintStream log) {
+    public Kernel(ConnectionFile connection, CompletableFuture<Engine> engine, PrintStream log) {
         this(connection, engine, log, new History(History.defaultFile(), log));
     }
 
     /** A kernel that keeps its cells in {@code history}. */
-    public Kernel(ConnectionFile connection, Engine engine, PrintStream log, History history) {
+    public Kernel(ConnectionFile connection, CompletableFuture<Engine> engine, PrintStream log, History history) {
         this.connection = connection;
-        this.engine = engine;
+        this.engineStart = engine;
         this.log = log;
         this.history = history;
         this.wire = new Wire(new Signer(connection.key()));
@@ -85,7 +96,7 @@ public final class Kernel {
         shutdown.await();
         stopping = true;
         // let a running cell end, so its last outputs and idle status go out; one that ignores interrupts is left
-        engine.interrupt();
+        interrupt();
         boolean idle = working.tryLock(2, TimeUnit.SECONDS);
         if (!idle) log.println("callisto kernel: the running cell did not stop; exiting anyway");
         iopubQueue.add(STOP);
@@ -238,7 +249,7 @@ public final class Kernel {
         try {
             switch (m.type()) {
                 case "interrupt_request" -> {
-                    engine.interrupt();
+                    interrupt();
                     send(control, wire.reply(m, "interrupt_reply", Map.of("status", "ok")));
                 }
                 case "shutdown_request" -> shutDown(control, m);
@@ -250,6 +261,65 @@ public final class Kernel {
         }
     }
 
+    /**
+     * Interrupts the running cell, or the cell waiting for the engine to start; does nothing when idle. The
+     * control thread calls it for interrupt_request, the SIGINT handler for signal-mode kernelspecs.
+     */
+    public void interrupt() {
+        Engine e = engineIfReady();
+        if (e != null) {
+            e.interrupt();
+        } else if (awaitingEngine) {
+            interruptedWhileStarting = true;
+        }
+    }
+
+    /**
+     * The engine, once started; null when its start failed, or when an interrupt came while this cell waited
+     * for it: {@code execute} then answers with an error instead of running the cell.
+     */
+    private Engine awaitEngine() {
+        awaitingEngine = true;
+        try {
+            while (true) {
+                if (interruptedWhileStarting) return null;
+                try {
+                    return engineStart.get(50, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // look at the interrupt flag again
+                } catch (ExecutionException | CancellationException e) {
+                    return null;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        } finally {
+            awaitingEngine = false;
+        }
+    }
+
+    /** The engine if it has started; null while it starts or when it failed. */
+    private Engine engineIfReady() {
+        return engineStart.state() == Future.State.SUCCESS ? engineStart.resultNow() : null;
+    }
+
+    /** The engine for requests that need one but no cell (completion, inspection); null when it failed. */
+    private Engine startedEngine() {
+        try {
+            return engineStart.join();
+        } catch (CompletionException | CancellationException e) {
+            return null;
+        }
+    }
+
+    /** Why the engine did not start, for the cells that find no engine. */
+    private String startFailure() {
+        Throwable t = engineStart.exceptionNow();
+        while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
+        return "Callisto could not start its Java session: " + t.getMessage();
+    }
+
     private void shutDown(ZMQ.Socket socket, Message m) {
         send(socket, wire.reply(m, "shutdown_reply", Map.of("status", "ok", "restart", m.flag("restart", false))));
         shutdown.countDown();
@@ -259,6 +329,11 @@ public final class Kernel {
     private void execute(ZMQ.Socket shell, Message m) {
         String code = m.text("code");
         boolean silent = m.flag("silent", false);
+        Engine engine = awaitEngine();
+        if (engine == null) {
+            notExecuted(shell, m, silent);
+            return;
+        }
         // only this thread runs cells, so the next number is known before the cell starts
         int count = engine.executionCount() + 1;
         if (!silent) broadcast(m, "execute_input", Map.of("code", code, "execution_count", count));
@@ -273,7 +348,7 @@ public final class Kernel {
                         "data", MimeBundles.of(r.display(), false), "metadata", r.display().metadata()));
             }
             reply.put("status", "ok");
-            reply.put("user_expressions", userExpressions(m));
+            reply.put("user_expressions", userExpressions(engine, m));
             reply.put("payload", List.of());
         } else {
             var content = Map.<String, Object>of("ename", error.ename(), "evalue", Objects.toString(error.evalue(), ""),
@@ -288,11 +363,27 @@ public final class Kernel {
         send(shell, wire.reply(m, "execute_reply", reply));
     }
 
+    /** A cell that found no engine: interrupted while the engine started, or the engine failed to start. */
+    private void notExecuted(ZMQ.Socket shell, Message m, boolean silent) {
+        boolean interrupted = interruptedWhileStarting;
+        interruptedWhileStarting = false;
+        String ename = interrupted ? "Interrupted" : "KernelStartError";
+        String evalue = interrupted ? "interrupted before the Java session had started" : startFailure();
+        var content = Map.<String, Object>of("ename", ename, "evalue", evalue, "traceback", List.of(ename + ": " + evalue));
+        if (!silent) broadcast(m, "error", content);
+        var reply = new LinkedHashMap<String, Object>(content);
+        reply.put("status", "error");
+        Engine e = engineIfReady();
+        reply.put("execution_count", e == null ? 0 : e.executionCount());
+        if (m.flag("stop_on_error", true)) abortQueued(shell);
+        send(shell, wire.reply(m, "execute_reply", reply));
+    }
+
     /**
      * user_expressions: each expression evaluated after the cell, in the session, without output or a count
      * (frontends use them to watch values). Each gets its own status, as in ipykernel.
      */
-    private Map<String, Object> userExpressions(Message m) {
+    private Map<String, Object> userExpressions(Engine engine, Message m) {
         if (!(m.content().get("user_expressions") instanceof Map<?, ?> expressions) || expressions.isEmpty()) return Map.of();
         var results = new LinkedHashMap<String, Object>();
         for (var e : expressions.entrySet()) {
@@ -336,8 +427,9 @@ public final class Kernel {
                 continue;
             }
             busy(q);
+            Engine e = engineIfReady();
             send(shell, wire.reply(q, "execute_reply", Map.of("status", "aborted",
-                    "execution_count", engine.executionCount())));
+                    "execution_count", e == null ? 0 : e.executionCount())));
             idle(q);
         }
     }
@@ -366,6 +458,8 @@ public final class Kernel {
 
     private Map<String, Object> complete(Message m) {
         String code = m.text("code");
+        Engine engine = startedEngine();
+        if (engine == null) return Map.of("status", "error", "ename", "KernelStartError", "evalue", startFailure(), "traceback", List.of());
         Engine.Completions c = engine.complete(code, charIndex(code, m.number("cursor_pos", -1)));
         return Map.of("status", "ok", "matches", c.matches(), "cursor_start", code.codePointCount(0, c.start()),
                 "cursor_end", code.codePointCount(0, c.end()), "metadata", Map.of());
@@ -374,6 +468,8 @@ public final class Kernel {
     private Map<String, Object> inspect(Message m) {
         String code = m.text("code");
         boolean detailed = m.number("detail_level", 0) > 0;
+        Engine engine = startedEngine();
+        if (engine == null) return Map.of("status", "error", "ename", "KernelStartError", "evalue", startFailure(), "traceback", List.of());
         var doc = engine.inspect(code, charIndex(code, m.number("cursor_pos", -1)), detailed);
         if (doc.isEmpty()) return Map.of("status", "ok", "found", false, "data", Map.of(), "metadata", Map.of());
         String text = doc.get();
@@ -384,6 +480,8 @@ public final class Kernel {
     }
 
     private Map<String, Object> isComplete(String code) {
+        Engine engine = startedEngine();
+        if (engine == null) return Map.of("status", "unknown");
         return switch (engine.completeness(code)) {
             case COMPLETE -> Map.of("status", "complete");
             case INCOMPLETE -> Map.of("status", "incomplete", "indent", "    ");
