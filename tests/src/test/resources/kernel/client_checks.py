@@ -144,6 +144,66 @@ assert info["msg_type"] == "comm_info_reply" and info["content"] == {"status": "
 passed("comm")
 
 
+# a comm target registered by a cell: open, messages with buffers both ways, comm_info, a failing handler,
+# close from either side
+reply, _ = execute("""Comms.register("callisto.echo", (comm, first) -> {
+    System.out.println("opened with " + first.data().get("greeting"));
+    comm.onMessage(m -> {
+        if (m.data().containsKey("fail")) throw new IllegalStateException("asked to fail");
+        comm.send(Map.of("echo", m.data(), "buffers", m.buffers().size()), m.buffers());
+    });
+    comm.onClose(m -> System.out.println("closed by frontend: " + m.data().get("why")));
+});""")
+assert reply["status"] == "ok", reply
+
+
+def comm_request(msg_type, content, buffers=None):
+    """Sends a comm message on shell; returns its iopub messages other than status."""
+    msg = kc.session.msg(msg_type, content)
+    kc.session.send(kc.shell_channel.socket, msg, buffers=buffers)
+    return [m for m in iopub_for(msg["header"]["msg_id"]) if m["msg_type"] != "status"]
+
+
+out = comm_request("comm_open", {"comm_id": "echo1", "target_name": "callisto.echo", "data": {"greeting": "hi"}})
+assert [(m["msg_type"], m["content"].get("text")) for m in out] == [("stream", "opened with hi\n")], out
+out = comm_request("comm_msg", {"comm_id": "echo1", "data": {"n": 3, "x": 0.5, "list": [1, "a", None]}},
+                   buffers=[b"\x00\x01\x02", b"xyz"])
+assert [m["msg_type"] for m in out] == ["comm_msg"], out
+echoed = out[0]
+assert echoed["content"]["comm_id"] == "echo1", echoed
+assert echoed["content"]["data"] == {"echo": {"n": 3, "x": 0.5, "list": [1, "a", None]}, "buffers": 2}, echoed
+assert [bytes(b) for b in echoed["buffers"]] == [b"\x00\x01\x02", b"xyz"], echoed["buffers"]
+kc.comm_info()
+info = kc.get_shell_msg(timeout=30)
+assert info["content"]["comms"] == {"echo1": {"target_name": "callisto.echo"}}, info
+kc.comm_info(target_name="other.target")
+info = kc.get_shell_msg(timeout=30)
+assert info["content"]["comms"] == {}, info
+out = comm_request("comm_msg", {"comm_id": "echo1", "data": {"fail": True}})
+errors = [m["content"]["text"] for m in out if m["msg_type"] == "stream" and m["content"]["name"] == "stderr"]
+assert len(errors) == 1 and "asked to fail" in errors[0] and "comm_msg handler of comm echo1" in errors[0], out
+reply, out = execute("Comms.list()")  # the kernel goes on after a failing handler
+assert "callisto.echo, echo1" in out[0]["content"]["data"]["text/plain"], out
+out = comm_request("comm_close", {"comm_id": "echo1", "data": {"why": "done"}})
+assert [m["content"].get("text") for m in out] == ["closed by frontend: done\n"], out
+reply, out = execute("Comms.list().size()")
+assert out[0]["content"]["data"]["text/plain"] == "0", out
+
+# a comm the session opens: comm_open, comm_msg and comm_close on iopub under the cell that sent them
+msg_id = kc.execute('var c = Comms.open("frontend.view", Map.of("v", 1)); c.send(Map.of("v", 2)); c.close(Map.of("v", 3));')
+kc.get_shell_msg(timeout=30)
+sent = [m for m in iopub_for(msg_id) if m["msg_type"].startswith("comm_")]
+assert [(m["msg_type"], m["content"]["data"]) for m in sent] == [
+    ("comm_open", {"v": 1}), ("comm_msg", {"v": 2}), ("comm_close", {"v": 3})], sent
+assert sent[0]["content"]["target_name"] == "frontend.view", sent
+assert len({m["content"]["comm_id"] for m in sent}) == 1, sent
+reply, out = execute('c.send(Map.of("after", "close"))')
+assert reply["status"] == "error" and "is closed" in reply["evalue"], reply
+reply, out = execute('Comms.open("frontend.view", Map.of("bad", new Object()))')
+assert reply["status"] == "error" and "comm data.bad is a java.lang.Object" in reply["evalue"], reply
+passed("comm round trip")
+
+
 def is_complete(code):
     msg_id = kc.is_complete(code)
     r = kc.get_shell_msg(timeout=10)

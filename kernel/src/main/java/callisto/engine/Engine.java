@@ -354,6 +354,19 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} between cells (a comm handler the frontend triggered) with the session's output and
+     * displays going to {@code sink}. The caller is the thread that runs cells, so no cell runs meanwhile.
+     */
+    public void runOutsideCell(OutputSink sink, Runnable task) {
+        var route = router.enter(sink);
+        try {
+            task.run();
+        } finally {
+            router.leave(route);
+        }
+    }
+
     @Override
     public void close() {
         jshell.close();

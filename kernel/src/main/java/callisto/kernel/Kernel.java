@@ -1,5 +1,7 @@
 package callisto.kernel;
 
+import callisto.display.Comm;
+import callisto.display.Comms;
 import callisto.display.DisplayData;
 import callisto.engine.CellError;
 import callisto.engine.CellResult;
@@ -58,6 +60,9 @@ public final class Kernel {
     /** Set while a cell waits for the engine to start; an interrupt then cancels that cell. */
     private volatile boolean awaitingEngine;
     private volatile boolean interruptedWhileStarting;
+    /** The shell request being handled, or the last one: the parent of comm messages the session sends. */
+    private volatile Message currentRequest;
+    private final Comms.Endpoint comms;
 
     /**
      * A kernel for the client that wrote {@code connection}; {@code log} gets the kernel's own diagnostics (the
@@ -75,6 +80,7 @@ public final class Kernel {
         this.log = log;
         this.history = history;
         this.wire = new Wire(new Signer(connection.key()));
+        this.comms = Comms.connect(new CommTransport());
     }
 
     /** Binds the sockets and serves until a shutdown_request; returns the process exit code. */
@@ -216,6 +222,7 @@ public final class Kernel {
         working.lock();
         try {
             if (stopping) return;
+            currentRequest = m;
             busy(m);
             try {
                 switch (m.type()) {
@@ -224,15 +231,11 @@ public final class Kernel {
                     case "is_complete_request" -> send(shell, wire.reply(m, "is_complete_reply", isComplete(m.text("code"))));
                     case "complete_request" -> send(shell, wire.reply(m, "complete_reply", complete(m)));
                     case "inspect_request" -> send(shell, wire.reply(m, "inspect_reply", inspect(m)));
-                    case "comm_info_request" -> send(shell, wire.reply(m, "comm_info_reply",
-                            Map.of("status", "ok", "comms", Map.of())));
+                    case "comm_info_request" -> send(shell, wire.reply(m, "comm_info_reply", commInfo(m)));
                     case "history_request" -> send(shell, wire.reply(m, "history_reply", history(m)));
-                    // no comm targets are registered yet: the spec says to close an unknown target's comm at once
-                    case "comm_open" -> {
-                        log.println("callisto kernel: no comm target '" + m.text("target_name") + "'; closing comm " + m.text("comm_id"));
-                        broadcast(m, "comm_close", Map.of("comm_id", m.text("comm_id"), "data", Map.of()));
-                    }
-                    case "comm_msg", "comm_close" -> log.println("callisto kernel: " + m.type() + " for unknown comm " + m.text("comm_id"));
+                    case "comm_open" -> commOpen(m);
+                    case "comm_msg" -> onComm(m, () -> comms.received(m.text("comm_id"), commMessage(m)));
+                    case "comm_close" -> onComm(m, () -> comms.closed(m.text("comm_id"), commMessage(m)));
                     case "shutdown_request" -> shutDown(shell, m);
                     default -> log.println("callisto kernel: ignored shell message " + m.type());
                 }
@@ -431,6 +434,100 @@ public final class Kernel {
             send(shell, wire.reply(q, "execute_reply", Map.of("status", "aborted",
                     "execution_count", e == null ? 0 : e.executionCount())));
             idle(q);
+        }
+    }
+
+    /** comm_info_request: the open comms, only those to {@code target_name} when the request names one. */
+    private Map<String, Object> commInfo(Message m) {
+        String target = m.content().get("target_name") instanceof String t && !t.isEmpty() ? t : null;
+        var list = new LinkedHashMap<String, Object>();
+        comms.comms(target).forEach((id, t) -> list.put(id, Map.of("target_name", t)));
+        return Map.of("status", "ok", "comms", list);
+    }
+
+    /** comm_open from the frontend: the registered target's handler runs; an unknown target's comm is closed at once. */
+    private void commOpen(Message m) {
+        String id = m.text("comm_id");
+        String target = m.text("target_name");
+        if (!comms.accepts(target)) {
+            log.println("callisto kernel: no comm target '" + target + "'; closing comm " + id);
+            broadcast(m, "comm_close", Map.of("comm_id", id, "data", Map.of()));
+            return;
+        }
+        onComm(m, () -> {
+            comms.opened(id, target, commMessage(m));
+            return true;
+        });
+    }
+
+    /**
+     * Runs a comm handler of the session with its output going to the frontend under {@code m}. A handler that
+     * throws is reported there (and in the log), never to the kernel: the kernel keeps serving.
+     */
+    private void onComm(Message m, java.util.function.BooleanSupplier handler) {
+        var sink = new Sink(m);
+        Engine engine = engineIfReady();
+        Runnable task = () -> {
+            try {
+                if (!handler.getAsBoolean()) log.println("callisto kernel: " + m.type() + " for unknown comm " + m.text("comm_id"));
+            } catch (RuntimeException | Error e) {
+                var trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                String what = "the " + m.type() + " handler of comm " + m.text("comm_id") + " failed: ";
+                log.println("callisto kernel: " + what + e);
+                sink.stream("stderr", what + trace);
+            }
+        };
+        if (engine == null) task.run();
+        else engine.runOutsideCell(sink, task);
+    }
+
+    /** A comm message's data, metadata and buffers, with JSON numbers as Long or Double for the session's code. */
+    @SuppressWarnings("unchecked")
+    private static Comm.Message commMessage(Message m) {
+        Object data = plain(m.content().get("data"));
+        return new Comm.Message(data instanceof Map<?, ?> d ? (Map<String, Object>) d : Map.of(),
+                (Map<String, Object>) plain(m.metadata()), m.buffers());
+    }
+
+    private static Object plain(Object v) {
+        return switch (v) {
+            case callisto.notebook.Json.Num n -> {
+                try {
+                    yield Long.parseLong(n.text());
+                } catch (NumberFormatException e) {
+                    yield Double.parseDouble(n.text());
+                }
+            }
+            case Map<?, ?> map -> {
+                var out = new LinkedHashMap<String, Object>();
+                map.forEach((k, x) -> out.put(String.valueOf(k), plain(x)));
+                yield out;
+            }
+            case List<?> list -> list.stream().map(Kernel::plain).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+            case null, default -> v;
+        };
+    }
+
+    /** Comm messages the session sends, published on iopub under the current request. */
+    private final class CommTransport implements Comms.Transport {
+        @Override
+        public void open(Comm comm, Map<String, Object> data, List<byte[]> buffers) {
+            publishComm("comm_open", Map.of("comm_id", comm.id(), "target_name", comm.target(), "data", data), buffers);
+        }
+
+        @Override
+        public void send(Comm comm, Map<String, Object> data, List<byte[]> buffers) {
+            publishComm("comm_msg", Map.of("comm_id", comm.id(), "data", data), buffers);
+        }
+
+        @Override
+        public void close(Comm comm, Map<String, Object> data) {
+            publishComm("comm_close", Map.of("comm_id", comm.id(), "data", data), List.of());
+        }
+
+        private void publishComm(String type, Map<String, Object> content, List<byte[]> buffers) {
+            iopubQueue.add(wire.broadcast(currentRequest, type, content, buffers));
         }
     }
 

@@ -80,9 +80,14 @@ final class Wire {
      * on, {@code kernel.<session>.<type>} as ipykernel sends it.
      */
     Message broadcast(Message parent, String type, Map<String, Object> content) {
+        return broadcast(parent, type, content, List.of());
+    }
+
+    /** An iopub message with binary {@code buffers} after its JSON parts (comm messages carry them). */
+    Message broadcast(Message parent, String type, Map<String, Object> content, List<byte[]> buffers) {
         byte[] topic = ("kernel." + session + "." + type).getBytes(StandardCharsets.UTF_8);
         return new Message(List.of(topic), header(type), parent == null ? Map.of() : parent.header(), Map.of(),
-                content, List.of());
+                content, buffers);
     }
 
     private Map<String, Object> header(String type) {
