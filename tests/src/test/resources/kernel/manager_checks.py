@@ -11,9 +11,8 @@ import time
 
 from jupyter_client import KernelManager
 
-
-def passed(name):
-    print("PASS " + name, flush=True)
+import checklib
+from checklib import passed
 
 
 def drain(kc):
@@ -74,20 +73,8 @@ def start(name):
     return km, kc, t0
 
 
-def interrupt_loop(km, kc, how):
-    """Interrupts `while (true) {}`; returns the seconds from the interrupt to the execute_reply."""
-    msg_id = kc.execute("while (true) {}")
-    end = time.time() + 30
-    while True:
-        m = kc.get_iopub_msg(timeout=max(0.1, end - time.time()))
-        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
-            break
-    time.sleep(0.5)
-    t = time.time()
-    how()
-    reply = kc.get_shell_msg(timeout=10)
-    took = time.time() - t
-    assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["ename"] == "Interrupted", reply
+def interrupt_loop(kc, how):
+    took = checklib.interrupt_loop(kc, how)
     drain(kc)
     return took
 
@@ -145,7 +132,7 @@ assert late["parent_header"]["msg_id"] == msg_id, late  # under the cell that st
 passed("background_thread")
 
 pid = km.provisioner.process.pid
-took = interrupt_loop(km, kc, lambda: kc.control_channel.send(kc.session.msg("interrupt_request", {})))
+took = interrupt_loop(kc, lambda: kc.control_channel.send(kc.session.msg("interrupt_request", {})))
 assert took < 2, "execute_reply %.1f s after the interrupt" % took
 time.sleep(0.5)
 c0 = cpu_seconds(pid)
@@ -173,7 +160,7 @@ assert not km.is_alive()
 km, kc, _ = start("callisto-signal")
 wait_for_info(kc)
 drain(kc)
-took = interrupt_loop(km, kc, km.interrupt_kernel)
+took = interrupt_loop(kc, km.interrupt_kernel)
 assert took < 2, "execute_reply %.1f s after SIGINT" % took
 reply, out = execute(kc, "6 * 7")
 assert result(out) == ["42"] and km.is_alive(), out

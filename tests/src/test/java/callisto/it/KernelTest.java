@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * python3-jupyter-kernel-test, installed by .ci/run): our checks in {@code kernel/client_checks.py}, then
  * jupyter_kernel_test's conformance suite on the kernelspec {@code callisto kernel install} writes, the checks of
  * {@code kernel/manager_checks.py} on kernels Jupyter's KernelManager starts (restart, SIGINT, System.exit, late
- * output, user_expressions), and {@code jupyter nbconvert --execute} of the tutorials with the installed kernel.
+ * output, user_expressions), and {@code jupyter nbconvert --execute} of the tutorials and notebooks with the installed kernel.
  */
 class KernelTest {
     private static final Path RESOURCES = Cli.ROOT.resolve("tests/src/test/resources/kernel");
@@ -105,19 +105,24 @@ class KernelTest {
     }
 
     @Test
-    void nbconvertExecutesTheTutorialsWithTheInstalledKernel() throws Exception {
+    void nbconvertExecutesTheTutorialsAndNotebooksWithTheInstalledKernel() throws Exception {
         var env = installed();
         Path out = dir.resolve("executed");
         var cmd = new ArrayList<>(List.of("/usr/bin/jupyter-nbconvert", "--to", "notebook", "--execute",
                 "--ExecutePreprocessor.kernel_name=callisto", "--ExecutePreprocessor.timeout=300", "--output-dir", out.toString()));
-        try (var files = Files.list(Cli.ROOT.resolve("tutorials"))) {
-            files.filter(f -> f.toString().endsWith(".ipynb")).sorted().forEach(f -> cmd.add(f.toString()));
+        int given = cmd.size();
+        for (String folder : List.of("tutorials", "notebooks")) {
+            try (var files = Files.walk(Cli.ROOT.resolve(folder))) {
+                files.filter(f -> f.toString().endsWith(".ipynb") && !f.toString().contains(".ipynb_checkpoints"))
+                        .sorted().forEach(f -> cmd.add(f.toString()));
+            }
         }
+        int notebooks = cmd.size() - given;
         var r = command(env, cmd);
         assertEquals(0, r.exit(), "jupyter nbconvert --execute failed (is jupyter-nbconvert installed?):\n" + r.out());
         try (var files = Files.list(out)) {
             var executed = files.toList();
-            assertTrue(executed.size() >= 2, executed.toString());
+            assertEquals(notebooks, executed.size(), executed.toString());
             for (Path nb : executed) {
                 String json = Files.readString(nb);
                 assertTrue(json.contains("\"execution_count\": 1") && !json.contains("\"output_type\": \"error\""), nb + ":\n" + json);
