@@ -85,6 +85,19 @@ assert shown["data"]["text/html"] == "<b>one</b>" and updated["data"]["text/html
 assert shown["transient"]["display_id"] == updated["transient"]["display_id"], out
 passed("display_data")
 
+# a progress bar and a live output: one display_data, then update_display_data with the same display_id
+reply, out = execute('for (int i : Progress.range(3, "steps")) Thread.sleep(150);')
+assert reply["status"] == "ok", reply
+types = [m["msg_type"] for m in out]
+assert types[0] == "display_data" and set(types[1:]) == {"update_display_data"} and len(types) >= 2, out
+assert len({m["content"]["transient"]["display_id"] for m in out}) == 1, out
+final = out[-1]["content"]["data"]
+assert "3/3" in final["text/plain"] and '<progress value="3" max="3"' in final["text/html"], final
+reply, out = execute('int[] n = {0}; try (var v = live(() -> "n=" + n[0])) { for (int i = 1; i <= 3; i++) { n[0] = i; v.refreshNow(); } }')
+assert [m["content"]["data"]["text/plain"] for m in out] == ["n=0", "n=1", "n=2", "n=3"], out
+assert [m["msg_type"] for m in out] == ["display_data"] + ["update_display_data"] * 3, out
+passed("progress and live")
+
 reply, out = execute('int x = "not a number";')
 assert reply["status"] == "error" and reply["ename"] == "CompileError", reply
 assert any("Cell In[" in line for line in reply["traceback"]), reply["traceback"]

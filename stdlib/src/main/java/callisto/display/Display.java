@@ -129,6 +129,19 @@ public final class Display {
         return new Json(json);
     }
 
+    /**
+     * An output that follows {@code view} as it changes (a training curve): {@link Live#refresh()} redraws it in
+     * place, throttled. {@code var curve = live(() -> metrics.plot("loss"));}
+     */
+    public static Live live(java.util.function.Supplier<?> view) {
+        return Live.of(view);
+    }
+
+    /** Whether displays go to a plain terminal (the shell) rather than a notebook. */
+    static boolean isTerminal() {
+        return publisher instanceof TerminalPublisher;
+    }
+
     /** The sink displays go to now. */
     public static DisplayPublisher publisher() {
         return publisher;

@@ -19,6 +19,7 @@ class ShellTest {
                 display(html("<b>bold</b>"));
                 var img = new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB);
                 display(img);
+                for (int i : Progress.range(3, "steps")) Thread.sleep(150);
                 System.exit(3);
                 System.out.println("still alive");
                 /exit
@@ -29,6 +30,9 @@ class ShellTest {
         assertTrue(r.out().contains("<b>bold</b>"), r.all());
         assertTrue(r.all().contains("System.exit(3) was called"), r.all());
         assertTrue(r.out().contains("still alive"), r.all());
+        // the progress bar redraws one line on stderr (carriage returns) and ends it with a newline
+        var bar = Pattern.compile("\\rsteps 100%\\|█{24}\\| 3/3 \\[00:0\\d<00:00, [0-9.]+ it/s\\]\\s*\\n").matcher(r.err());
+        assertTrue(bar.find(), r.all());
         var m = Pattern.compile("<image 4x3> -> (\\S+\\.png)").matcher(r.out());
         assertTrue(m.find(), r.all());
         Path png = Path.of(m.group(1));
