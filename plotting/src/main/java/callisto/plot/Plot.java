@@ -30,6 +30,21 @@ public final class Plot {
         return theme;
     }
 
+    private static volatile boolean tensorHeatMaps;
+
+    /**
+     * Whether a 2-D floating-point tensor left as a cell's value also shows as a heat map (its text stays, for
+     * frontends and files that show text). Off until set; {@code Plot.tensorHeatMaps(true)} turns it on.
+     */
+    public static void tensorHeatMaps(boolean on) {
+        tensorHeatMaps = on;
+    }
+
+    /** Whether 2-D tensors show as heat maps ({@link #tensorHeatMaps(boolean)}). */
+    public static boolean tensorHeatMaps() {
+        return tensorHeatMaps;
+    }
+
     /** An empty 640×420 figure. */
     public static Figure figure() {
         return new Figure(640, 420);
