@@ -93,7 +93,7 @@ assert types[0] == "display_data" and set(types[1:]) == {"update_display_data"} 
 assert len({m["content"]["transient"]["display_id"] for m in out}) == 1, out
 final = out[-1]["content"]["data"]
 assert "3/3" in final["text/plain"] and '<progress value="3" max="3"' in final["text/html"], final
-reply, out = execute('int[] n = {0}; try (var v = live(() -> "n=" + n[0])) { for (int i = 1; i <= 3; i++) { n[0] = i; v.refreshNow(); } }')
+reply, out = execute('int[] n = {0}; try (var v = live(() -> "n=" + n[0])) { for (int i = 0; i <= 3; i++) { n[0] = i; v.refreshNow(); } }')
 assert [m["content"]["data"]["text/plain"] for m in out] == ["n=0", "n=1", "n=2", "n=3"], out
 assert [m["msg_type"] for m in out] == ["display_data"] + ["update_display_data"] * 3, out
 passed("progress and live")

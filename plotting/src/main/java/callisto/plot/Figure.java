@@ -387,6 +387,9 @@ public final class Figure extends XChartDrawable<XYChart> {
         return t.toArray();
     }
 
+    /** The name of the invisible one-point series that keeps XChart's x ticks on round numbers. */
+    private static final String TICK_FIX = "\u2063ticks";
+
     @Override
     void restyle() {
         XYStyler s = chart.getStyler();
@@ -409,6 +412,41 @@ public final class Figure extends XChartDrawable<XYChart> {
                 case HIST -> series.setFillColor(withAlpha(c, 220));
             }
         }
+        keepRoundXTicks();
+    }
+
+    @Override
+    void unstyle() {
+        chart.removeSeries(TICK_FIX);
+    }
+
+    /**
+     * XChart puts x ticks on data points when the x values are equally spaced (a linspace), which labels them
+     * 3.3583959899749375 and lets the labels collide (knowm/XChart#731). One invisible point off the grid, inside
+     * the data's range and at an existing y, makes it choose round ticks as for any other data.
+     */
+    private void keepRoundXTicks() {
+        if (chart.getStyler().isXAxisLogarithmic() || chart.getSeriesMap().isEmpty()) return;
+        var xs = new java.util.LinkedHashSet<Double>(); // XChart's order: series by series, duplicates dropped
+        double y = Double.NaN;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            for (double x : series.getXData()) xs.add(x);
+            double[] ys = series.getYData();
+            for (int i = 0; i < ys.length && Double.isNaN(y); i++) {
+                if (Double.isFinite(ys[i]) && (!chart.getStyler().isYAxisLogarithmic() || ys[i] > 0)) y = ys[i];
+            }
+        }
+        if (xs.size() < 3 || Double.isNaN(y)) return;
+        var it = xs.iterator();
+        double x0 = it.next(), x1 = it.next();
+        XYSeries fix = chart.addSeries(TICK_FIX, new double[] {x0 + (x1 - x0) / 2}, new double[] {y});
+        fix.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+        fix.setMarker(SeriesMarkers.NONE);
+        fix.setShowInLegend(false);
+        Color clear = new Color(0, 0, 0, 0);
+        fix.setMarkerColor(clear);
+        fix.setLineColor(clear);
+        fix.setFillColor(clear);
     }
 
     /** A reference line across the plot area, in its own colour; XChart's AnnotationLine has one colour per chart. */

@@ -30,6 +30,10 @@ abstract class XChartDrawable<C extends Chart<?, ?>> implements Drawable {
     /** Pushes the theme and series styles into the chart. */
     abstract void restyle();
 
+    /** Undoes what {@link #restyle} added only for drawing, so the chart holds just what the user put in. */
+    void unstyle() {
+    }
+
     /** Sets the chart's size; XChart keeps it protected, so each chart kind has a small subclass that opens it. */
     abstract void resize(int width, int height);
 
@@ -77,7 +81,11 @@ abstract class XChartDrawable<C extends Chart<?, ?>> implements Drawable {
     @Override
     public void paint(Graphics2D g) {
         restyle();
-        chart.paint(g, chart.getWidth(), chart.getHeight());
+        try {
+            chart.paint(g, chart.getWidth(), chart.getHeight());
+        } finally {
+            unstyle();
+        }
     }
 
     /** An ARGB image when the theme is transparent, else RGB on the theme's background. */
@@ -96,6 +104,8 @@ abstract class XChartDrawable<C extends Chart<?, ?>> implements Drawable {
             VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.PDF);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            unstyle();
         }
         return out.toByteArray();
     }

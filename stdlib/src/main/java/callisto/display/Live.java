@@ -6,8 +6,9 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * An output that follows a changing value: a loss curve redrawn while training runs. Each {@link #refresh()}
- * asks for a redraw; redraws happen at most once per interval (default 0.5 s) and never take more than about a
+ * An output that follows a changing value: a loss curve redrawn while training runs. It shows at the first
+ * {@link #refresh()} (so the view may need data that does not exist yet); each later one asks for a redraw,
+ * and redraws happen at most once per interval (default 0.5 s) and never take more than about a
  * tenth of the time between them, so rendering a chart does not slow the loop that feeds it. {@link #close()}
  * draws the last refreshed state when its redraw was skipped.
  *
@@ -28,7 +29,7 @@ public final class Live implements AutoCloseable {
     private final LongSupplier clock;
     private final boolean terminal;
     private DisplayHandle handle;
-    private long lastDraw;
+    private long lastDraw = Long.MIN_VALUE;
     private long lastDrawCost;
     private boolean pending;
     private boolean closed;
@@ -40,10 +41,9 @@ public final class Live implements AutoCloseable {
         this.minIntervalNanos = minIntervalNanos;
         this.clock = clock;
         this.terminal = terminal;
-        if (!terminal) draw();
     }
 
-    /** Shows {@code view}'s value now and follows it. */
+    /** Follows {@code view}'s value from the first {@link #refresh()} on. */
     public static Live of(Supplier<?> view) {
         return new Live(view, DEFAULT_INTERVAL_NANOS, System::nanoTime, Display.isTerminal());
     }
@@ -57,7 +57,7 @@ public final class Live implements AutoCloseable {
     public synchronized Live refresh() {
         if (closed) return this;
         pending = true;
-        if (!terminal && clock.getAsLong() - lastDraw >= Math.max(minIntervalNanos, 10 * lastDrawCost)) draw();
+        if (!terminal && (handle == null || clock.getAsLong() - lastDraw >= Math.max(minIntervalNanos, 10 * lastDrawCost))) draw();
         return this;
     }
 

@@ -42,6 +42,8 @@ class LiveTest {
     @Test
     void redrawsAtMostOncePerIntervalAndDrawsTheLastStateOnClose() {
         var live = new Live(() -> "v" + value, 500 * MS, clock, false);
+        assertEquals(List.of(), shown, "nothing shows before the first refresh");
+        live.refresh();
         value = 1;
         live.refresh(); // at once after the first show: throttled
         now = 400 * MS;
@@ -63,6 +65,7 @@ class LiveTest {
     @Test
     void closeWithoutChangesDrawsNothingMore() {
         var live = new Live(() -> "same", 0, clock, false);
+        live.refreshNow();
         live.close();
         assertEquals(List.of("display same"), shown);
     }
@@ -74,6 +77,7 @@ class LiveTest {
             now += 200 * MS;
             return "t" + now / MS;
         }, 100 * MS, clock, false);
+        live.refresh();
         now += 1500 * MS;
         live.refresh();
         assertEquals(1, live.draws());
@@ -86,6 +90,7 @@ class LiveTest {
     @Test
     void refreshNowIgnoresTheInterval() {
         var live = new Live(() -> "x", 500 * MS, clock, false);
+        live.refresh();
         live.refreshNow();
         assertEquals(2, live.draws());
     }
