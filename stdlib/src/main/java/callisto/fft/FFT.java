@@ -39,6 +39,7 @@ public final class FFT {
         return ifft(z, "backward");
     }
 
+    /** {@link #ifft(Tensor)} with {@code norm} "backward", "ortho" or "forward". */
     public static Tensor ifft(Tensor z, String norm) {
         return complexTransform("ifft", z, norm, true, false);
     }
@@ -48,6 +49,7 @@ public final class FFT {
         return fft2(z, "backward");
     }
 
+    /** {@link #fft2(Tensor)} with {@code norm} "backward", "ortho" or "forward". */
     public static Tensor fft2(Tensor z, String norm) {
         return complexTransform("fft2", z, norm, false, true);
     }
@@ -57,6 +59,7 @@ public final class FFT {
         return ifft2(z, "backward");
     }
 
+    /** {@link #ifft2(Tensor)} with {@code norm} "backward", "ortho" or "forward". */
     public static Tensor ifft2(Tensor z, String norm) {
         return complexTransform("ifft2", z, norm, true, true);
     }
@@ -68,6 +71,7 @@ public final class FFT {
         return rfft(x, "backward");
     }
 
+    /** {@link #rfft(Tensor)} with {@code norm} "backward", "ortho" or "forward". */
     public static Tensor rfft(Tensor x, String norm) {
         return realTransform("rfft", x, norm, false);
     }
@@ -81,6 +85,7 @@ public final class FFT {
         return irfft(z, n, "backward");
     }
 
+    /** {@link #irfft(Tensor, int)} with {@code norm} "backward", "ortho" or "forward". */
     public static Tensor irfft(Tensor z, int n, String norm) {
         Tensor c = complexInput("irfft", z, 1);
         checkLength("irfft", z, c.size(-2), n, "n");
@@ -92,6 +97,7 @@ public final class FFT {
         return rfft2(x, "backward");
     }
 
+    /** {@link #rfft2(Tensor)} with {@code norm} "backward", "ortho" or "forward". */
     public static Tensor rfft2(Tensor x, String norm) {
         return realTransform("rfft2", x, norm, true);
     }
@@ -104,6 +110,7 @@ public final class FFT {
         return irfft2(z, h, w, "backward");
     }
 
+    /** {@link #irfft2(Tensor, int, int)} with {@code norm} "backward", "ortho" or "forward". */
     public static Tensor irfft2(Tensor z, int h, int w, String norm) {
         Tensor c = complexInput("irfft2", z, 2);
         if (h != c.size(-3)) {

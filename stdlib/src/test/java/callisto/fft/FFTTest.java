@@ -185,6 +185,23 @@ class FFTTest {
         }
     }
 
+    /** Lengths where JTransforms switches algorithm: split radix (powers of 2), mixed radix, Bluestein (large primes). */
+    @Test
+    void longAndAwkwardLengthsMatchTheDefinition() {
+        var r = new SplittableRandom(12);
+        for (int n : new int[] {64, 211, 1000, 1024, 1031}) {
+            Tensor z = random(r, n, 2), x = random(r, n), half = random(r, n / 2 + 1, 2);
+            double[] e = z.toArray();
+            naive(e, 1, n, 1, false, 1);
+            close(e, FFT.fft(z), 1e-12);
+            double[] full = asPairs(x.toArray());
+            naive(full, 1, n, 1, false, factor("ortho", false, n));
+            close(firstBins(full, 1, n, n / 2 + 1), FFT.rfft(x, "ortho"), 1e-12);
+            close(naiveIrfft(half.toArray(), 1, n, 1.0 / n), FFT.irfft(half, n), 1e-12);
+            close(naiveIrfft(half.toArray(), 1, n, 1), FFT.irfft(half, n, "forward"), 1e-12);
+        }
+    }
+
     @Test
     void inversesRoundTrip() {
         var r = new SplittableRandom(4);
@@ -247,6 +264,17 @@ class FFTTest {
     }
 
     @Test
+    void float32GradientsAgreeWithFloat64() {
+        var r = new SplittableRandom(13);
+        Tensor x = random(r, 3, 10), v = random(r, 3, 6, 2);
+        Tensor x32 = x.to(DType.FLOAT32).requiresGrad(true), x64 = x.requiresGrad(true);
+        FFT.rfft(x64, "ortho").mul(v).sum().backward();
+        FFT.rfft(x32, "ortho").mul(v.to(DType.FLOAT32)).sum().backward();
+        assertEquals(DType.FLOAT32, x32.grad().dtype());
+        close(x64.grad().toArray(), x32.grad(), 1e-5);
+    }
+
+    @Test
     void integerInputIsTransformedAsFloat64() {
         Tensor x = Tensor.ofInts(1, 2, 3, 4);
         Tensor s = FFT.rfft(x);
@@ -273,6 +301,12 @@ class FFTTest {
 
     // ---- derivatives
 
+    /*
+     * The transforms are linear, so gradgradcheck of a transform alone would only see constant gradients; squaring
+     * the output makes the gradient depend on the input through the backward's own transform, whose backward
+     * (the original transform again) is then what the second derivative checks.
+     */
+
     @Test
     void complexTransformsPassGradcheckAndGradgradcheck() {
         var r = new SplittableRandom(8);
@@ -281,14 +315,14 @@ class FFTTest {
                 Tensor z = random(r, 2, n, 2);
                 GradCheck.gradcheck(t -> FFT.fft(t[0], norm), z);
                 GradCheck.gradcheck(t -> FFT.ifft(t[0], norm), z);
-                GradCheck.gradgradcheck(t -> FFT.fft(t[0], norm), z);
-                GradCheck.gradgradcheck(t -> FFT.ifft(t[0], norm), z);
+                GradCheck.gradgradcheck(t -> FFT.fft(t[0], norm).pow(2), z);
+                GradCheck.gradgradcheck(t -> FFT.ifft(t[0], norm).pow(2), z);
             }
             Tensor z2 = random(r, 3, 4, 2);
             GradCheck.gradcheck(t -> FFT.fft2(t[0], norm), z2);
             GradCheck.gradcheck(t -> FFT.ifft2(t[0], norm), z2);
-            GradCheck.gradgradcheck(t -> FFT.fft2(t[0], norm), z2);
-            GradCheck.gradgradcheck(t -> FFT.ifft2(t[0], norm), z2);
+            GradCheck.gradgradcheck(t -> FFT.fft2(t[0], norm).pow(2), z2);
+            GradCheck.gradgradcheck(t -> FFT.ifft2(t[0], norm).pow(2), z2);
         }
     }
 
@@ -300,16 +334,16 @@ class FFTTest {
                 Tensor x = random(r, 2, n), z = random(r, 2, n / 2 + 1, 2);
                 GradCheck.gradcheck(t -> FFT.rfft(t[0], norm), x);
                 GradCheck.gradcheck(t -> FFT.irfft(t[0], n, norm), z);
-                GradCheck.gradgradcheck(t -> FFT.rfft(t[0], norm), x);
-                GradCheck.gradgradcheck(t -> FFT.irfft(t[0], n, norm), z);
+                GradCheck.gradgradcheck(t -> FFT.rfft(t[0], norm).pow(2), x);
+                GradCheck.gradgradcheck(t -> FFT.irfft(t[0], n, norm).pow(2), z);
             }
             for (int[] hw : new int[][] {{3, 4}, {2, 5}}) {
                 int h = hw[0], w = hw[1];
                 Tensor x = random(r, h, w), z = random(r, h, w / 2 + 1, 2);
                 GradCheck.gradcheck(t -> FFT.rfft2(t[0], norm), x);
                 GradCheck.gradcheck(t -> FFT.irfft2(t[0], h, w, norm), z);
-                GradCheck.gradgradcheck(t -> FFT.rfft2(t[0], norm), x);
-                GradCheck.gradgradcheck(t -> FFT.irfft2(t[0], h, w, norm), z);
+                GradCheck.gradgradcheck(t -> FFT.rfft2(t[0], norm).pow(2), x);
+                GradCheck.gradgradcheck(t -> FFT.irfft2(t[0], h, w, norm).pow(2), z);
             }
         }
     }
