@@ -283,6 +283,13 @@ class FFTTest {
     }
 
     @Test
+    void anEmptyBatchGivesAnEmptyResult() {
+        assertArrayEquals(new int[] {0, 4, 2}, FFT.fft(Tensor.zeros(0, 4, 2)).shape());
+        assertArrayEquals(new int[] {3, 0, 4, 2}, FFT.rfft(Tensor.zeros(3, 0, 6)).shape());
+        assertArrayEquals(new int[] {0, 5, 6}, FFT.irfft2(Tensor.zeros(0, 5, 4, 2), 5, 6).shape());
+    }
+
+    @Test
     void resultsAreTheSameBitsWhateverTheBatchSplit() {
         var r = new SplittableRandom(7);
         Tensor x = random(r, 64, 1000).to(DType.FLOAT32), z = random(r, 16, 96, 40, 2).to(DType.FLOAT32);
