@@ -220,6 +220,10 @@ public final class Odeint {
         if (y0.dtype() != DType.FLOAT32 && y0.dtype() != DType.FLOAT64) {
             throw new IllegalArgumentException(fn + ": y0 has dtype " + y0.dtype().pythonName() + "; expected float32 or float64");
         }
+        checkTimes(fn, ts);
+    }
+
+    static void checkTimes(String fn, double[] ts) {
         if (ts.length < 1) throw new IllegalArgumentException(fn + ": ts is empty; expected at least the start time");
         double dir = ts.length > 1 ? Math.signum(ts[ts.length - 1] - ts[0]) : 0;
         for (int i = 0; i < ts.length; i++) {
@@ -227,6 +231,27 @@ public final class Odeint {
                 throw new IllegalArgumentException(fn + ": ts = " + Arrays.toString(ts) + " is not monotone and finite at index " + i);
             }
         }
+    }
+
+    /**
+     * ETDRK4 (Cox–Matthews, with Kassam–Trefethen's contour-integral coefficients) for the semilinear system
+     * {@code u' = L u + N(t, u)} with L diagonal: {@code lambda} holds one real eigenvalue per element of u (same
+     * shape). Fixed steps, each interval of {@code ts} split into {@code ceil(|Δt| / step)} equal ones; the stiff
+     * linear part is integrated exactly, so the step is limited by N alone. Fourth order where the stiff
+     * components are small (high modes of smooth fields); as Hochbruck and Ostermann (2005) show for this scheme,
+     * a stiff component driven by a large time-varying forcing converges at a reduced order (2 at worst).
+     * Differentiable in u0 and whatever N reads (L's coefficients count as constants).
+     */
+    public static Tensor etdrk4(Tensor lambda, OdeFunction nonlinear, Tensor u0, double[] ts, double step) {
+        return Etdrk4.solve("etdrk4", lambda, nonlinear, u0, ts, step, false);
+    }
+
+    /**
+     * {@link #etdrk4} for complex states and eigenvalues stored as real pairs: u0 and lambda are [..., 2] (real,
+     * imaginary), and N maps such pairs to such pairs (Fourier-space PDEs: L = -k² or iω(k)).
+     */
+    public static Tensor etdrk4Complex(Tensor lambda, OdeFunction nonlinear, Tensor u0, double[] ts, double step) {
+        return Etdrk4.solve("etdrk4Complex", lambda, nonlinear, u0, ts, step, true);
     }
 
     /**
