@@ -289,6 +289,11 @@ public final class CsrMatrix {
         }
     }
 
+    /** {@code out[e] = g[row e] · x[col e]} on the entries of {@code p}, differentiable in both to any order. */
+    static Tensor sampled(Pattern p, Tensor g, Tensor x) {
+        return Tensor.apply(new Sampled(p), g, x);
+    }
+
     /** out[e] = G[row e] · X[col e] with inputs (G [rows(, k)], X [cols(, k)]): the gradient of Spmm in the values. */
     private record Sampled(Pattern p) implements CustomFunction {
         @Override

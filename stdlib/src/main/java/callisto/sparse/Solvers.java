@@ -5,6 +5,7 @@ import callisto.tensor.CustomFunction;
 import callisto.tensor.GradMode;
 import callisto.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,7 +15,7 @@ import java.util.function.UnaryOperator;
  * <p>The iterative solves stop when {@code ||b - A x|| <= tol · ||b||} (2-norms) or after {@code maxIter}
  * iterations, and return a {@link SolveResult}; they run in float64 and return the solution in b's dtype. They
  * check {@link Cancellation} each iteration, so an interrupted notebook cell stops them. They are not recorded
- * for autograd. {@link #tridiagonalSolve} is differentiable to any order.
+ * for autograd. {@link #tridiagonalSolve} and {@link #bandedSolve} are differentiable to any order.
  */
 public final class Solvers {
     private Solvers() {
@@ -280,8 +281,8 @@ public final class Solvers {
 
     /**
      * Solves a banded system by LU with partial pivoting (LAPACK's {@code gbsv}), with A in the band storage of
-     * SciPy's {@code solve_banded}: {@code ab[upper + i - j, j] = A[i, j]}, shape [lower + upper + 1, n]. b is [n]
-     * or [n, k]. Not recorded for autograd: inputs that require grad are refused while recording is on.
+     * SciPy's {@code solve_banded}: {@code ab[upper + i - j, j] = A[i, j]}, shape [lower + upper + 1, n] (slots
+     * outside the matrix are ignored). b is [n] or [n, k]. Differentiable in ab and b, to any order.
      */
     public static Tensor bandedSolve(Tensor ab, int lower, int upper, Tensor b) {
         String fn = "bandedSolve";
@@ -295,12 +296,59 @@ public final class Solvers {
             throw new IllegalArgumentException(fn + ": b has shape " + Arrays.toString(b.shape()) + " and dtype " + b.dtype().pythonName()
                     + "; expected [" + n + "] or [" + n + ", k] in " + ab.dtype().pythonName());
         }
-        if (GradMode.enabled() && (ab.requiresGrad() || b.requiresGrad())) {
-            throw new IllegalArgumentException(fn + ": an input requires grad, but bandedSolve is not differentiable; detach it, "
-                    + "or use tridiagonalSolve for tridiagonal systems");
+        return Tensor.apply(new Banded(lower, upper), ab, b);
+    }
+
+    /** A x = b for banded A: inputs (ab, b). */
+    private record Banded(int lower, int upper) implements CustomFunction {
+        @Override
+        public int[] shape(int[]... s) {
+            return s[1].clone();
         }
-        int k = b.dim() == 1 ? 1 : b.size(1), width = 2 * lower + upper + 1;
-        double[] band = ab.toArray(), x = b.toArray();
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            return SparseKernels.tensor(solveBand(in[0].toArray(), in[0].size(1), lower, upper, in[1].toArray(), in[1].dim() == 1 ? 1 : in[1].size(1)),
+                    in[1].dtype(), in[1].shape());
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor x, Tensor g) {
+            // db = A⁻ᵀ g, solved in Aᵀ's band storage (lower and upper swap); dA = -db xᵀ on the band's entries
+            Tensor ab = in[0];
+            int n = ab.size(1), slots = (lower + upper + 1) * n;
+            int[] transposed = new int[slots];
+            for (int r = 0; r < lower + upper + 1; r++) {
+                for (int j = 0; j < n; j++) {
+                    int i = r - lower + j; // slot (r, j) of Aᵀ's storage holds Aᵀ[i, j] = A[j, i] = ab[upper + j - i, i]
+                    transposed[r * n + j] = i >= 0 && i < n ? (upper + j - i) * n + i : slots;
+                }
+            }
+            Tensor padded = Tensor.cat(List.of(ab.reshape(slots), Tensor.zeros(ab.dtype(), 1)), 0);
+            Tensor abT = IndexOps.gather(padded, transposed, slots + 1).reshape(lower + upper + 1, n);
+            Tensor db = Tensor.apply(new Banded(upper, lower), abT, g);
+            Tensor dab = null;
+            if (ab.requiresGrad()) {
+                int[] ptr = new int[n + 1];
+                for (int i = 0; i < n; i++) ptr[i + 1] = ptr[i] + Math.min(n - 1, i + upper) - Math.max(0, i - lower) + 1;
+                int[] cols = new int[ptr[n]], position = new int[ptr[n]];
+                for (int i = 0, e = 0; i < n; i++) {
+                    for (int j = Math.max(0, i - lower); j <= Math.min(n - 1, i + upper); j++, e++) {
+                        cols[e] = j;
+                        position[e] = (upper + i - j) * n + j;
+                    }
+                }
+                Tensor entries = CsrMatrix.sampled(new Pattern(n, n, ptr, cols), db, x).neg();
+                dab = IndexOps.scatterSum(entries, position, slots).reshape(lower + upper + 1, n);
+            }
+            return new Tensor[] {dab, db};
+        }
+    }
+
+    /** Banded LU with partial pivoting on arrays; x (row-major [n, k]) is overwritten with the solution. */
+    private static double[] solveBand(double[] band, int n, int lower, int upper, double[] x, int k) {
+        String fn = "bandedSolve";
+        int width = 2 * lower + upper + 1;
         // row i holds columns i - lower .. i + lower + upper (pivoting widens U's band by lower)
         double[] w = new double[n * width];
         for (int j = 0; j < n; j++) {
@@ -347,7 +395,7 @@ public final class Solvers {
                 x[c * k + j] = s / w[c * width + lower];
             }
         }
-        return SparseKernels.tensor(x, b.dtype(), b.shape());
+        return x;
     }
 
     private static SolveResult result(double[] x, Tensor rhs, int iterations, double[] history, boolean converged) {

@@ -235,6 +235,13 @@ class SolversTest {
             double[] expected = denseSolve(a, col);
             for (int i = 0; i < n; i++) assertEquals(expected[i], got[i * k + j], 1e-9 * (1 + Math.abs(expected[i])));
         }
+        // derivatives in the band (slots outside the matrix get zero) and the right-hand side, to second order
+        int m = 5, l = 1, u = 2;
+        double[] small = random.doubles((l + u + 1) * m, -1, 1).toArray();
+        for (int j = 0; j < m; j++) small[u * m + j] += 4; // the diagonal row: well conditioned
+        Tensor abSmall = Tensor.of(small, l + u + 1, m);
+        GradCheck.gradcheck(in -> Solvers.bandedSolve(in[0], l, u, in[1]), abSmall, Tensor.of(random.doubles(m * 2, -1, 1).toArray(), m, 2));
+        GradCheck.gradgradcheck(in -> Solvers.bandedSolve(in[0], l, u, in[1]), abSmall, Tensor.of(random.doubles(m, -1, 1).toArray()));
         var e = assertThrows(IllegalArgumentException.class, () -> Solvers.bandedSolve(Tensor.zeros(3, 4), 1, 2, Tensor.zeros(4)));
         assertTrue(e.getMessage().contains("bandedSolve") && e.getMessage().contains("[3, 4]"), e.getMessage());
     }
