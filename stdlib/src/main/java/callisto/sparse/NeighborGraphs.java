@@ -82,44 +82,69 @@ public final class NeighborGraphs {
         }
         double r2 = r * r;
         var grid = d <= 3 && r > 0 ? CellGrid.build(x, n, d, r, box) : null;
+        return grid == null ? radiusAllPairs(x, n, d, r2, box) : radiusCells(grid, n, d, r2, box);
+    }
+
+    private static Tensor radiusAllPairs(double[] x, int n, int d, double r2, double[] box) {
         long[] src = new long[16], dst = new long[16];
         int e = 0;
-        int[] found = new int[16];
         for (int i = 0; i < n; i++) {
             if ((i & 255) == 0) Cancellation.check();
-            int count = 0;
-            if (grid == null) {
-                for (int j = 0; j < n; j++) {
-                    if (j != i && distance2(x, i, j, d, box) <= r2) {
-                        if (count == found.length) found = Arrays.copyOf(found, 2 * count);
-                        found[count++] = j;
+            for (int j = 0; j < n; j++) {
+                if (j != i && distance2(x, i, j, d, box) <= r2) {
+                    if (e == src.length) {
+                        src = Arrays.copyOf(src, 2 * e);
+                        dst = Arrays.copyOf(dst, 2 * e);
                     }
+                    src[e] = j;
+                    dst[e++] = i;
                 }
-            } else {
-                for (long cell : grid.neighbourCells(i)) {
-                    int at = Arrays.binarySearch(grid.keys, cell);
-                    if (at < 0) continue;
-                    for (int p = grid.start[at]; p < grid.start[at + 1]; p++) {
-                        int j = grid.order[p];
-                        if (j != i && distance2(x, i, j, d, box) <= r2) {
-                            if (count == found.length) found = Arrays.copyOf(found, 2 * count);
-                            found[count++] = j;
-                        }
-                    }
-                }
-                Arrays.sort(found, 0, count);
-            }
-            if (e + count > src.length) {
-                int size = Math.max(2 * src.length, e + count);
-                src = Arrays.copyOf(src, size);
-                dst = Arrays.copyOf(dst, size);
-            }
-            for (int q = 0; q < count; q++) {
-                src[e] = found[q];
-                dst[e++] = i;
             }
         }
         return edges(src, dst, e);
+    }
+
+    /**
+     * Targets are visited cell by cell over coordinates stored in cell order, so neighbouring cells stay in cache;
+     * each target's sources are kept apart and written out by target at the end.
+     */
+    private static Tensor radiusCells(CellGrid grid, int n, int d, double r2, double[] box) {
+        double[] xs = grid.sorted;
+        int[] first = new int[n], count = new int[n];
+        int[] found = new int[64];
+        int used = 0;
+        for (int p = 0; p < n; p++) {
+            if ((p & 255) == 0) Cancellation.check();
+            int i = grid.order[p], start = used;
+            for (long cell : grid.neighbourCells(i)) {
+                int at = Arrays.binarySearch(grid.keys, cell);
+                if (at < 0) continue;
+                for (int q = grid.start[at]; q < grid.start[at + 1]; q++) {
+                    if (q == p) continue;
+                    double s = 0;
+                    for (int a = 0; a < d; a++) {
+                        double dx = xs[p * d + a] - xs[q * d + a];
+                        if (box != null) dx -= box[a] * Math.rint(dx / box[a]);
+                        s += dx * dx;
+                    }
+                    if (s <= r2) {
+                        if (used == found.length) found = Arrays.copyOf(found, 2 * used);
+                        found[used++] = grid.order[q];
+                    }
+                }
+            }
+            Arrays.sort(found, start, used);
+            first[i] = start;
+            count[i] = used - start;
+        }
+        long[] src = new long[used], dst = new long[used];
+        for (int i = 0, e = 0; i < n; i++) {
+            for (int q = 0; q < count[i]; q++, e++) {
+                src[e] = found[first[i] + q];
+                dst[e] = i;
+            }
+        }
+        return edges(src, dst, used);
     }
 
     private static Tensor edges(long[] src, long[] dst, int e) {
@@ -166,13 +191,16 @@ public final class NeighborGraphs {
     private static final class CellGrid {
         final long[] keys;
         final int[] start, order;
+        /** The coordinates in cell order: point order[p] at [p * d, p * d + d). */
+        final double[] sorted;
         private final int d;
         private final long[] counts;
         private final int[][] cellOf;
         private final boolean periodic;
 
-        private CellGrid(long[] keys, int[] start, int[] order, int d, long[] counts, int[][] cellOf, boolean periodic) {
+        private CellGrid(long[] keys, int[] start, int[] order, double[] sorted, int d, long[] counts, int[][] cellOf, boolean periodic) {
             this.keys = keys;
+            this.sorted = sorted;
             this.start = start;
             this.order = order;
             this.d = d;
@@ -228,7 +256,9 @@ public final class NeighborGraphs {
                 }
             }
             start[cells] = n;
-            return new CellGrid(Arrays.copyOf(keys, cells), Arrays.copyOf(start, cells + 1), order, d, counts, cellOf, box != null);
+            double[] sorted = new double[n * d];
+            for (int p = 0; p < n; p++) System.arraycopy(x, order[p] * d, sorted, p * d, d);
+            return new CellGrid(Arrays.copyOf(keys, cells), Arrays.copyOf(start, cells + 1), order, sorted, d, counts, cellOf, box != null);
         }
 
         /** The distinct keys of the cells within one step of point i's (wrapping in a periodic box). */

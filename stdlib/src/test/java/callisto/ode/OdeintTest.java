@@ -137,6 +137,12 @@ class OdeintTest {
         var options = Dopri5Options.tolerances(1e-10, 1e-12);
         double[][] direct = gradients(false, weights, ts, probe, options), adjoint = gradients(true, weights, ts, probe, options);
         for (int i = 0; i < direct.length; i++) assertArrayEquals(direct[i], adjoint[i], 1e-7, "input " + i);
+        // an expanded (stride 0) output gradient, as sum() sends
+        Tensor y0 = Tensor.of(0.4, -0.6).requiresGrad(true);
+        OdeFunction f = (t, y) -> y.matmul(weights).tanh();
+        Tensor viaAdjoint = Autograd.grad(Odeint.odeintAdjoint(f, y0, ts, List.of(), options).sum(), y0, false);
+        Tensor viaSteps = Autograd.grad(Odeint.dopri5(f, y0, ts, options).ys().sum(), y0, false);
+        assertArrayEquals(viaSteps.toArray(), viaAdjoint.toArray(), 1e-7);
         GradCheck.gradcheck(in -> Odeint.odeintAdjoint((t, y) -> y.matmul(in[1]).tanh().sub(y.mul(in[2])), in[0], ts,
                 List.of(in[1], in[2]), options), Tensor.of(0.4, -0.6), weights, Tensor.of(0.3));
     }
