@@ -278,10 +278,10 @@ public final class Odeint {
         var inputs = new ArrayList<Tensor>();
         inputs.add(y0);
         inputs.addAll(params);
-        return Tensor.apply(new Adjoint(f, ts.clone(), params.size(), options, new GradScope()), inputs.toArray(Tensor[]::new));
+        return Tensor.apply(new Adjoint(f, ts.clone(), params.size(), options), inputs.toArray(Tensor[]::new));
     }
 
-    private record Adjoint(OdeFunction f, double[] ts, int paramCount, Dopri5Options options, GradScope scope) implements CustomFunction {
+    private record Adjoint(OdeFunction f, double[] ts, int paramCount, Dopri5Options options) implements CustomFunction {
         @Override
         public int[] shape(int[]... s) {
             int[] out = new int[s[0].length + 1];
@@ -298,7 +298,10 @@ public final class Odeint {
         @Override
         public Tensor[] backward(Tensor[] in, Tensor ys, Tensor g) {
             Tensor[] result = new Tensor[in.length];
-            scope.run(() -> solveBackwards(in, ys.detach(), g.detach(), result));
+            // a first-order backward runs without recording; the adjoint needs vector-Jacobian products of f
+            try (var on = GradMode.enableGrad()) {
+                solveBackwards(in, ys.detach(), g.detach(), result);
+            }
             return result;
         }
 

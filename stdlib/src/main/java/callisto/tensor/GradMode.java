@@ -19,6 +19,14 @@ public final class GradMode {
         return set(false);
     }
 
+    /**
+     * Records again until the returned scope closes, even inside {@link #noGrad()} or a first-order backward pass
+     * (torch.enable_grad): an adjoint solver differentiates its right-hand side there.
+     */
+    public static Scope enableGrad() {
+        return set(true);
+    }
+
     static Scope set(boolean on) {
         boolean[] flag = ENABLED.get();
         boolean previous = flag[0];
