@@ -70,6 +70,54 @@ public final class GaussianRandomField {
         return FFT.irfft2(FFT.rfft2(noise).mul(filter2d(h, w).unsqueeze(-1)), h, w).mul(Math.sqrt((double) h * w));
     }
 
+    /**
+     * {@code batch} fields on [0, 1] with zero Neumann boundaries (as FNO's Darcy coefficients): the cosine series
+     * Σ_{k≥1} √λ_k ξ_k √2 cos(πkx), λ_k = σ²(π²k² + τ²)^−α, on the n nodes x_j = j/(n−1), k < n. float64 [batch, n].
+     */
+    public Tensor sampleNeumann(Generator gen, int batch, int n) {
+        checkGrid(batch, n);
+        return gen.randn(batch, n - 1).mul(neumannStd(n)).matmul(cosines(n));
+    }
+
+    /** The 2-D form on the n×n nodes of [0, 1]²: modes cos(πkx) cos(πly) with (k, l) ≠ (0, 0), k, l < n. [batch, n, n]. */
+    public Tensor sampleNeumann(Generator gen, int batch, int n, int m) {
+        checkGrid(batch, n);
+        checkGrid(batch, m);
+        double[] std = new double[n * m];
+        for (int k = 0; k < n; k++) {
+            for (int l = 0; l < m; l++) {
+                double norm = (k == 0 ? 1 : Math.sqrt(2)) * (l == 0 ? 1 : Math.sqrt(2)); // orthonormal cosines
+                std[k * m + l] = k == 0 && l == 0 ? 0 : norm * neumannMode(Math.PI * Math.hypot(k, l));
+            }
+        }
+        Tensor coeff = gen.randn(batch, n, m).mul(Tensor.of(std, n, m));
+        // u = Cᵀ_y · coeff · C_x, with C[k, j] = cos(π k x_j)
+        return cosinesFrom0(n).transpose().matmul(coeff).matmul(cosinesFrom0(m));
+    }
+
+    private double neumannMode(double omega) {
+        return sigma * Math.pow(omega * omega + tau * tau, -alpha / 2);
+    }
+
+    /** √2 √λ_k for k = 1 .. n−1: [n−1]. */
+    private Tensor neumannStd(int n) {
+        double[] s = new double[n - 1];
+        for (int k = 1; k < n; k++) s[k - 1] = Math.sqrt(2) * neumannMode(Math.PI * k);
+        return Tensor.of(s);
+    }
+
+    /** cos(π k x_j) for k = 1 .. n−1 (rows) on x_j = j/(n−1): [n−1, n]. */
+    private static Tensor cosines(int n) {
+        return cosinesFrom0(n).narrow(0, 1, n - 1);
+    }
+
+    /** cos(π k x_j) for k = 0 .. n−1: [n, n]. */
+    private static Tensor cosinesFrom0(int n) {
+        double[] c = new double[n * n];
+        for (int k = 0; k < n; k++) for (int j = 0; j < n; j++) c[k * n + j] = Math.cos(Math.PI * k * j / (n - 1));
+        return Tensor.of(c, n, n);
+    }
+
     /** The pointwise variance of {@link #sample(Generator, int, int)} on n points: Σ s_k² over the kept modes. */
     public double variance(int n) {
         double v = 0;
