@@ -32,6 +32,14 @@ public final class Indexing {
     public static Tensor gather(Tensor x, int dim, Tensor index) {
         int d = Shape.normalizeDim("gather", dim, x.dim());
         checkAlongDim("gather", "x", x.shape, d, index.shape);
+        int[] full = x.shape.clone();
+        full[d] = index.shape[d];
+        Tensor line = IndexingKernels.rowIndex(index, d, full);
+        if (line != null) { // whole slices: the same values as indexSelect, with row kernels
+            IndexingKernels.requireIndex("gather", "index", index);
+            return Tensor.apply(new IndexingKernels.RowTake(d, IndexingKernels.positions("gather", "index", line, x.shape[d], false),
+                    x.shape.clone()), x);
+        }
         int[] p = IndexingKernels.positions("gather", "index", index, x.shape[d], false);
         int[] off = IndexingKernels.alongDim(x.shape, d, index.shape, p);
         return Tensor.apply(new IndexingKernels.Take(off, x.shape.clone(), index.shape.clone()), x);

@@ -87,6 +87,22 @@ final class IndexingKernels {
         return off;
     }
 
+    /**
+     * The 1-D index along {@code dim} when {@code index} is one broadcast over whole slices (stride 0 or size 1
+     * in every other dim, and those sizes equal {@code shape}'s), as {@code ids.unsqueeze(1).expand(E, F)} in
+     * message passing; else null. Such an index needs row kernels, not one offset per element.
+     */
+    static Tensor rowIndex(Tensor index, int dim, int[] shape) {
+        if (index.dim() != shape.length) return null;
+        for (int k = 0; k < shape.length; k++) {
+            if (k == dim) continue;
+            if (index.shape[k] != shape[k] || (index.shape[k] > 1 && index.strides[k] != 0)) return null;
+        }
+        Tensor line = index;
+        for (int k = shape.length - 1; k >= 0; k--) if (k != dim) line = line.select(k, 0);
+        return line;
+    }
+
     static boolean isSorted(int[] index) {
         for (int i = 1; i < index.length; i++) if (index[i] < index[i - 1]) return false;
         return true;

@@ -35,9 +35,17 @@ public final class Scatter {
             throw new IllegalArgumentException("scatterAdd: index of shape " + Shape.str(index.shape) + " does not fit src of shape "
                     + Shape.str(src.shape) + " (expected the same rank and sizes no larger)");
         }
-        int[] p = IndexingKernels.positions("scatterAdd", "index", index, self.shape[d], false);
+        IndexingKernels.requireIndex("scatterAdd", "index", index);
         Tensor s = src.to(self.dtype);
         for (int k = 0; k < s.dim(); k++) s = s.narrow(k, 0, index.shape[k]);
+        int[] full = self.shape.clone();
+        full[d] = index.shape[d];
+        Tensor line = IndexingKernels.rowIndex(index, d, full);
+        if (line != null) { // ids expanded over whole slices (message passing): row kernels, no offset per element
+            int[] rows = IndexingKernels.positions("scatterAdd", "index", line, self.shape[d], false);
+            return self.add(Tensor.apply(new IndexingKernels.RowPutAdd(d, rows, self.shape[d], index.shape.clone()), s));
+        }
+        int[] p = IndexingKernels.positions("scatterAdd", "index", index, self.shape[d], false);
         int[] off = IndexingKernels.alongDim(self.shape, d, index.shape, p);
         return self.add(Tensor.apply(new IndexingKernels.PutAdd(off, index.shape.clone(), self.shape.clone()), s));
     }

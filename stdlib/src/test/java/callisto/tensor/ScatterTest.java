@@ -104,6 +104,29 @@ class ScatterTest {
     }
 
     @Test
+    void idsExpandedOverRowsMatchLoops() {
+        var g = new Generator(45);
+        int edges = 9, nodes = 4, features = 3;
+        Tensor ids = g.randint(0, nodes, edges), self = g.randn(nodes, features), src = g.randn(edges + 1, features + 2);
+        Tensor expanded = ids.unsqueeze(1).expand(edges, features); // stride 0 across features
+        long[] iv = ids.toLongArray();
+        double[] sv = src.toArray(), expected = self.toArray(), gathered = new double[edges * features];
+        for (int e = 0; e < edges; e++) {
+            for (int k = 0; k < features; k++) {
+                expected[(int) iv[e] * features + k] += sv[e * (features + 2) + k];
+                gathered[e * features + k] = self.toArray()[(int) iv[e] * features + k];
+            }
+        }
+        assertArrayEquals(expected, Scatter.scatterAdd(self, 0, expanded, src).toArray(), 1e-15);
+        assertArrayEquals(expected, Scatter.scatterAdd(self, 0, expanded.contiguous(), src).toArray(), 1e-15);
+        assertArrayEquals(gathered, Indexing.gather(self, 0, expanded).toArray(), 0);
+        assertArrayEquals(gathered, Indexing.gather(self, -2, expanded.contiguous()).toArray(), 0);
+        Function<Tensor[], Tensor> f = t -> Scatter.scatterAdd(t[0], 0, expanded, Indexing.gather(t[0].mul(t[0]), 0, expanded)).sin();
+        GradCheck.gradcheck(f, self);
+        GradCheck.gradgradcheck(f, self);
+    }
+
+    @Test
     void maxAndMinTiesSendTheGradientToTheFirst() {
         Tensor src = Tensor.of(new double[] {2, 5, 7, 5, 7, 1, 2, 5}, 4, 2).requiresGrad(true);
         Tensor ids = Tensor.ofLongs(0, 0, 0, 1);
