@@ -127,17 +127,8 @@ public final class Scatter {
                 Tensor sum = Tensor.apply(new IndexingKernels.PutAdd(off, src.shape.clone(), outShape), src);
                 yield sum.div(Tensor.of(count, outShape).to(src.dtype));
             }
-            case MAX, MIN -> {
-                double[] v = src.toArray();
-                boolean max = reduce == Reduce.MAX;
-                int[] arg = new int[Shape.size(outShape)];
-                Arrays.fill(arg, -1);
-                for (int q = 0; q < off.length; q++) { // strict comparison: ties keep the first in index order
-                    int o = off[q];
-                    if (arg[o] < 0 || (max ? v[q] > v[arg[o]] : v[q] < v[arg[o]])) arg[o] = q;
-                }
-                yield Tensor.apply(new IndexingKernels.Take(arg, src.shape.clone(), outShape), src);
-            }
+            case MAX, MIN -> Tensor.apply(new IndexingKernels.Take(argExtreme(src, off, Shape.size(outShape), reduce == Reduce.MAX),
+                    src.shape.clone(), outShape), src);
         };
     }
 
@@ -151,16 +142,42 @@ public final class Scatter {
     /** For each output element, the row-major offset into src of its extreme (first on ties), or -1 if empty. */
     private static int[] rowArgExtreme(Tensor src, int dim, int[] p, int dimSize, boolean max) {
         int outer = Kernels.outer(src.shape, dim), inner = Kernels.inner(src.shape, dim), m = p.length;
-        double[] v = src.toArray();
+        Object x = Kernels.dense(src, src.dtype);
+        double[] f64 = x instanceof double[] a ? a : null;
+        float[] f32 = x instanceof float[] a ? a : null;
         int[] arg = new int[outer * dimSize * inner];
+        double[] best = new double[arg.length]; // the current extremes, beside their places: no reads back into src
         Arrays.fill(arg, -1);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < m; i++) {
                 int s = (o * m + i) * inner, d = (o * dimSize + p[i]) * inner;
                 for (int k = 0; k < inner; k++) {
-                    int a = arg[d + k];
-                    if (a < 0 || (max ? v[s + k] > v[a] : v[s + k] < v[a])) arg[d + k] = s + k;
+                    double v = f64 != null ? f64[s + k] : f32[s + k];
+                    int at = d + k;
+                    if (arg[at] < 0 || (max ? v > best[at] : v < best[at])) { // strict: ties keep the first
+                        arg[at] = s + k;
+                        best[at] = v;
+                    }
                 }
+            }
+        }
+        return arg;
+    }
+
+    /** The same for one output offset per src element (-1: none). */
+    private static int[] argExtreme(Tensor src, int[] off, int outSize, boolean max) {
+        Object x = Kernels.dense(src, src.dtype);
+        double[] f64 = x instanceof double[] a ? a : null;
+        float[] f32 = x instanceof float[] a ? a : null;
+        int[] arg = new int[outSize];
+        double[] best = new double[outSize];
+        Arrays.fill(arg, -1);
+        for (int q = 0; q < off.length; q++) {
+            int o = off[q];
+            double v = f64 != null ? f64[q] : f32[q];
+            if (arg[o] < 0 || (max ? v > best[o] : v < best[o])) {
+                arg[o] = q;
+                best[o] = v;
             }
         }
         return arg;
