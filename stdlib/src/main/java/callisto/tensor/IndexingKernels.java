@@ -23,7 +23,8 @@ final class IndexingKernels {
     static void requireIndex(String op, String arg, Tensor index) {
         if (index.dtype != DType.INT64 && index.dtype != DType.INT32) {
             throw new IllegalArgumentException(op + ": " + arg + " must be an int64 or int32 tensor, got "
-                    + index.dtype.pythonName() + " of shape " + Shape.str(index.shape));
+                    + index.dtype.pythonName() + " of shape " + Shape.str(index.shape)
+                    + (index.dtype == DType.BOOL ? " (to select with a bool mask use Indexing.maskedSelect)" : ""));
         }
     }
 

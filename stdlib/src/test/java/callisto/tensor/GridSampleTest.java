@@ -221,6 +221,7 @@ class GridSampleTest {
             GradCheck.gradcheck(t -> GridSample.affineGrid(t[0], new int[] {2, 1, 2, 3}, align).pow(3), theta2);
             GradCheck.gradgradcheck(t -> GridSample.affineGrid(t[0], new int[] {2, 1, 2, 3}, align).pow(3), theta2);
             GradCheck.gradcheck(t -> GridSample.affineGrid(t[0], new int[] {2, 1, 2, 2, 2}, align).pow(3), theta3);
+            GradCheck.gradgradcheck(t -> GridSample.affineGrid(t[0], new int[] {2, 1, 2, 2, 2}, align).pow(3), theta3);
 
             Tensor image = g.randn(2, 3, 4, 5);
             Tensor identity = Tensor.of(new double[] {1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0}, 2, 2, 3);

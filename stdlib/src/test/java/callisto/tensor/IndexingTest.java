@@ -201,6 +201,17 @@ class IndexingTest {
     }
 
     @Test
+    void integerAndBoolValuesAreIndexedToo() {
+        Tensor big = Tensor.ofLongs(new long[] {1L << 60, 2, (1L << 60) + 1, 4}, 2, 2); // beyond float64's integers
+        assertArrayEquals(new long[] {(1L << 60) + 1, 4, 1L << 60, 2}, Indexing.indexSelect(big, 0, Tensor.ofLongs(1, 0)).toLongArray());
+        assertArrayEquals(new long[] {2, (1L << 60) + 1}, Indexing.gather(big, 1, Tensor.ofLongs(new long[] {1, 0}, 2, 1)).toLongArray());
+        assertArrayEquals(new int[] {7, 7, 5}, Indexing.index(Tensor.ofInts(5, 6, 7), Tensor.ofLongs(2, -1, 0)).toIntArray());
+        assertArrayEquals(new boolean[] {true, true}, Indexing.maskedSelect(Tensor.of(true, false, true), Tensor.of(true, false, true)).toBooleanArray());
+        assertArrayEquals(new long[] {1L << 60, 7, (1L << 60) + 1, 4},
+                Indexing.indexAdd(big, 1, Tensor.ofLongs(1), Tensor.ofLongs(new long[] {5, 0}, 2, 1)).toLongArray());
+    }
+
+    @Test
     void deterministicBits() {
         var g = new Generator(30);
         Tensor x = g.randn(200, 64), index = g.randint(0, 200, 5000);
@@ -216,6 +227,8 @@ class IndexingTest {
         assertTrue(e.getMessage().contains("7") && e.getMessage().contains("size 3"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Indexing.indexSelect(x, 0, Tensor.of(0.0, 1.0)));
         assertTrue(e.getMessage().contains("int64") && e.getMessage().contains("float64"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Indexing.index(x, Tensor.of(true, false, true)));
+        assertTrue(e.getMessage().contains("bool") && e.getMessage().contains("maskedSelect"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Indexing.gather(x, 1, Tensor.zeros(DType.INT64, 4, 2)));
         assertTrue(e.getMessage().contains("[4, 2]") && e.getMessage().contains("[3, 4]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Indexing.gather(x, 1, Tensor.ofLongs(new long[] {-1}, 1, 1)));
