@@ -119,8 +119,15 @@ final class IndexingKernels {
 
     // ---- elementwise take / add-put over flat offsets
 
-    /** out[p] = in[offsets[p]] (0 where -1): gather, masked select, scatter max/min. */
-    record Take(int[] offsets, int[] inShape, int[] outShape) implements CustomFunction {
+    /**
+     * out[p] = in[offsets[p]] (0 where -1): gather, masked select, scatter max/min. {@code known}, when not
+     * null, is that result already computed (scatter max finds the values while it picks their places).
+     */
+    record Take(int[] offsets, int[] inShape, int[] outShape, Tensor known) implements CustomFunction {
+        Take(int[] offsets, int[] inShape, int[] outShape) {
+            this(offsets, inShape, outShape, null);
+        }
+
         @Override
         public int[] shape(int[]... inputShapes) {
             return outShape.clone();
@@ -128,6 +135,7 @@ final class IndexingKernels {
 
         @Override
         public Tensor forward(Tensor... inputs) {
+            if (known != null) return known;
             Tensor x = inputs[0];
             Object in = values(x), out = Storage.allocate(x.dtype, offsets.length);
             int[] off = offsets;

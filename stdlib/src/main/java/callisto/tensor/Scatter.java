@@ -67,15 +67,19 @@ public final class Scatter {
     public static Tensor scatter(Tensor src, Tensor index, int dim, int dimSize, Reduce reduce) {
         int d = Shape.normalizeDim("scatter", dim, src.dim());
         if (dimSize < 0) throw new IllegalArgumentException("scatter: dimSize " + dimSize + " is negative");
-        if (index.dim() == 1 && index.numel() == src.shape[d]) {
-            int[] p = IndexingKernels.positions("scatter", "index", index, dimSize, false);
-            return rows(src, d, p, dimSize, reduce);
+        IndexingKernels.requireIndex("scatter", "index", index);
+        if (index.dim() == 1) {
+            if (index.numel() != src.shape[d]) {
+                throw new IllegalArgumentException("scatter: a 1-D index of shape " + Shape.str(index.shape) + " needs one value per slice of src "
+                        + "of shape " + Shape.str(src.shape) + " along dim " + d + ", [" + src.shape[d] + "]");
+            }
+            return rows(src, d, IndexingKernels.positions("scatter", "index", index, dimSize, false), dimSize, reduce);
         }
-        int[] padded = Arrays.copyOf(index.shape, src.dim());
         if (index.dim() > src.dim()) {
             throw new IllegalArgumentException("scatter: index of shape " + Shape.str(index.shape) + " has more dims than src of shape "
                     + Shape.str(src.shape));
         }
+        int[] padded = Arrays.copyOf(index.shape, src.dim());
         Arrays.fill(padded, index.dim(), padded.length, 1);
         Tensor full;
         try {
@@ -85,6 +89,8 @@ public final class Scatter {
             throw new IllegalArgumentException("scatter: index of shape " + Shape.str(index.shape) + " does not broadcast to src of shape "
                     + Shape.str(src.shape) + " (a 1-D index needs size src.size(" + d + ") = " + src.shape[d] + ")");
         }
+        Tensor line = IndexingKernels.rowIndex(full, d, src.shape);
+        if (line != null) return rows(src, d, IndexingKernels.positions("scatter", "index", line, dimSize, false), dimSize, reduce);
         int[] p = IndexingKernels.positions("scatter", "index", full, dimSize, false);
         int[] outShape = src.shape.clone();
         outShape[d] = dimSize;
@@ -110,8 +116,7 @@ public final class Scatter {
             case MAX, MIN -> {
                 int[] outShape = src.shape.clone();
                 outShape[dim] = dimSize;
-                yield Tensor.apply(new IndexingKernels.Take(rowArgExtreme(src, dim, p, dimSize, reduce == Reduce.MAX),
-                        src.shape.clone(), outShape), src);
+                yield rowExtreme(src, dim, p, dimSize, reduce == Reduce.MAX, outShape);
             }
         };
     }
@@ -127,8 +132,7 @@ public final class Scatter {
                 Tensor sum = Tensor.apply(new IndexingKernels.PutAdd(off, src.shape.clone(), outShape), src);
                 yield sum.div(Tensor.of(count, outShape).to(src.dtype));
             }
-            case MAX, MIN -> Tensor.apply(new IndexingKernels.Take(argExtreme(src, off, Shape.size(outShape), reduce == Reduce.MAX),
-                    src.shape.clone(), outShape), src);
+            case MAX, MIN -> extreme(src, off, outShape, reduce == Reduce.MAX);
         };
     }
 
@@ -139,14 +143,17 @@ public final class Scatter {
         }
     }
 
-    /** For each output element, the row-major offset into src of its extreme (first on ties), or -1 if empty. */
-    private static int[] rowArgExtreme(Tensor src, int dim, int[] p, int dimSize, boolean max) {
+    /**
+     * The extremes of src's slices along {@code dim} grouped by {@code p}, as a take from src of the first
+     * (in index order) place of each extreme, or of nothing (0) for an empty group.
+     */
+    private static Tensor rowExtreme(Tensor src, int dim, int[] p, int dimSize, boolean max, int[] outShape) {
         int outer = Kernels.outer(src.shape, dim), inner = Kernels.inner(src.shape, dim), m = p.length;
         Object x = Kernels.dense(src, src.dtype);
         double[] f64 = x instanceof double[] a ? a : null;
         float[] f32 = x instanceof float[] a ? a : null;
         int[] arg = new int[outer * dimSize * inner];
-        double[] best = new double[arg.length]; // the current extremes, beside their places: no reads back into src
+        double[] best = new double[arg.length]; // the current extremes beside their places: no reads back into src
         Arrays.fill(arg, -1);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < m; i++) {
@@ -161,16 +168,16 @@ public final class Scatter {
                 }
             }
         }
-        return arg;
+        return take(src, arg, best, outShape);
     }
 
-    /** The same for one output offset per src element (-1: none). */
-    private static int[] argExtreme(Tensor src, int[] off, int outSize, boolean max) {
+    /** The same with one output offset per src element. */
+    private static Tensor extreme(Tensor src, int[] off, int[] outShape, boolean max) {
         Object x = Kernels.dense(src, src.dtype);
         double[] f64 = x instanceof double[] a ? a : null;
         float[] f32 = x instanceof float[] a ? a : null;
-        int[] arg = new int[outSize];
-        double[] best = new double[outSize];
+        int[] arg = new int[Shape.size(outShape)];
+        double[] best = new double[arg.length];
         Arrays.fill(arg, -1);
         for (int q = 0; q < off.length; q++) {
             int o = off[q];
@@ -180,7 +187,13 @@ public final class Scatter {
                 best[o] = v;
             }
         }
-        return arg;
+        return take(src, arg, best, outShape);
+    }
+
+    /** src taken at {@code arg}, whose values (0 where -1) are {@code values} already. */
+    private static Tensor take(Tensor src, int[] arg, double[] values, int[] outShape) {
+        Tensor known = Tensor.wrap(DType.FLOAT64, values, outShape.clone()).to(src.dtype);
+        return Tensor.apply(new IndexingKernels.Take(arg, src.shape.clone(), outShape.clone(), known), src);
     }
 
     // ---- segments: rows of src (dim 0) grouped by ids
@@ -216,8 +229,7 @@ public final class Scatter {
         }
         int[] outShape = src.shape.clone();
         outShape[0] = numSegments;
-        Tensor max = Tensor.apply(new IndexingKernels.Take(rowArgExtreme(src, 0, p, numSegments, true), src.shape.clone(), outShape),
-                src.detach()); // any constant shift gives the same softmax: the maximum needs no gradient
+        Tensor max = rowExtreme(src.detach(), 0, p, numSegments, true, outShape); // any shift gives the same softmax
         Tensor shift = Tensor.apply(new IndexingKernels.RowTake(0, p, outShape), max);
         shift = Tensor.where(shift.abs().lt(Double.POSITIVE_INFINITY), shift, Tensor.scalar(src.dtype, 0));
         Tensor e = src.sub(shift).exp();

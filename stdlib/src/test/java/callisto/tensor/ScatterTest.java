@@ -120,6 +120,13 @@ class ScatterTest {
         assertArrayEquals(expected, Scatter.scatterAdd(self, 0, expanded, src).toArray(), 1e-15);
         assertArrayEquals(expected, Scatter.scatterAdd(self, 0, expanded.contiguous(), src).toArray(), 1e-15);
         assertArrayEquals(gathered, Indexing.gather(self, 0, expanded).toArray(), 0);
+        Tensor narrowSrc = src.narrow(0, 0, edges).narrow(1, 0, features);
+        for (Reduce reduce : Reduce.values()) {
+            assertArrayEquals(Scatter.scatter(narrowSrc, expanded.contiguous(), 0, nodes, reduce).toArray(),
+                    Scatter.scatter(narrowSrc, ids.unsqueeze(1), 0, nodes, reduce).toArray(), 0, reduce.name()); // broadcast: row kernels
+            assertArrayEquals(naive(narrowSrc.toArray(), narrowSrc.shape(), perElement(iv, narrowSrc.shape(), 0), 0, nodes, reduce),
+                    Scatter.scatter(narrowSrc, ids.unsqueeze(1), 0, nodes, reduce).toArray(), 0, reduce.name());
+        }
         assertArrayEquals(gathered, Indexing.gather(self, -2, expanded.contiguous()).toArray(), 0);
         Function<Tensor[], Tensor> f = t -> Scatter.scatterAdd(t[0], 0, expanded, Indexing.gather(t[0].mul(t[0]), 0, expanded)).sin();
         GradCheck.gradcheck(f, self);
@@ -238,6 +245,10 @@ class ScatterTest {
         assertTrue(e.getMessage().contains("[5, 2]") && e.getMessage().contains("[4, 2]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Scatter.scatter(src.to(DType.INT64), Tensor.ofLongs(0, 0, 1, 1), 0, 2, Reduce.MAX));
         assertTrue(e.getMessage().contains("MAX") && e.getMessage().contains("int64"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Scatter.scatter(src, Tensor.ofLongs(0, 1, 0), 1, 2, Reduce.SUM));
+        assertTrue(e.getMessage().contains("[3]") && e.getMessage().contains("[4, 2]") && e.getMessage().contains("dim 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Scatter.scatter(src, Tensor.ofLongs(0, 1, 0, 3), 0, 3, Reduce.MEAN));
+        assertTrue(e.getMessage().contains("value 3") && e.getMessage().contains("size 3"), e.getMessage());
         assertEquals(3, Scatter.scatter(Tensor.ones(4), Tensor.ofLongs(0, 2, 2, 0), 0, Reduce.SUM).numel());
     }
 }
