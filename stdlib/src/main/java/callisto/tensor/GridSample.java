@@ -1,7 +1,7 @@
 package callisto.tensor;
 
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Spatial sampling as PyTorch's {@code grid_sample} and {@code affine_grid}, in 2-D ([N, C, H, W] inputs,
@@ -84,22 +84,26 @@ public final class GridSample {
         }
         int corners = 1 << s;
         int[] cornerOffsets = new int[corners * n * c * points];
-        var weights = new ArrayList<Tensor>();
         for (int q = 0; q < corners; q++) { // bit k of q: the upper neighbour along coordinate k
             int[] step = new int[s];
-            Tensor w = null;
-            for (int k = 0; k < s; k++) {
-                step[k] = (q >> k) & 1;
-                Tensor wk = step[k] == 1 ? frac[k] : frac[k].rsub(1);
-                w = w == null ? wk : w.mul(wk);
-            }
+            for (int k = 0; k < s; k++) step[k] = (q >> k) & 1;
             int[] off = offsets(base, step, spatial, spatialStrides, n, c, points, plane);
             System.arraycopy(off, 0, cornerOffsets, q * off.length, off.length);
-            weights.add(w);
+        }
+        // corner weights as one broadcast product: [1 - f_k, f_k] along its own bit axis, bit s-1 first so that
+        // the flattened axes count q = sum of bit k times 2^k
+        Tensor w = null;
+        for (int k = 0; k < s; k++) {
+            int[] axes = new int[s + 2];
+            Arrays.fill(axes, 1);
+            axes[s - 1 - k] = 2;
+            axes[s] = n;
+            axes[s + 1] = points;
+            Tensor pair = Tensor.stack(List.of(frac[k].rsub(1), frac[k]), 0).reshape(axes);
+            w = w == null ? pair : w.mul(pair);
         }
         Tensor values = Tensor.apply(new IndexingKernels.Take(cornerOffsets, input.shape.clone(), new int[] {corners, n, c, points}), input);
-        Tensor w = Tensor.stack(weights, 0).unsqueeze(2); // [corners, n, 1, points]
-        return values.mul(w).sum(0, false).reshape(outShape);
+        return values.mul(w.reshape(corners, n, 1, points)).sum(0, false).reshape(outShape);
     }
 
     /** Spatial rank 2 or 3, after checking the shapes and dtypes agree. */
