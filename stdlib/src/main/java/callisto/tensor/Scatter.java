@@ -81,14 +81,13 @@ public final class Scatter {
         }
         int[] padded = Arrays.copyOf(index.shape, src.dim());
         Arrays.fill(padded, index.dim(), padded.length, 1);
-        Tensor full;
-        try {
-            if (!Arrays.equals(Shape.broadcast("scatter", padded, src.shape), src.shape)) throw new IllegalArgumentException();
-            full = Kernels.expandView(index.reshape(padded), src.shape);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("scatter: index of shape " + Shape.str(index.shape) + " does not broadcast to src of shape "
-                    + Shape.str(src.shape) + " (a 1-D index needs size src.size(" + d + ") = " + src.shape[d] + ")");
+        for (int k = 0; k < padded.length; k++) {
+            if (padded[k] != 1 && padded[k] != src.shape[k]) {
+                throw new IllegalArgumentException("scatter: index of shape " + Shape.str(index.shape) + " does not broadcast to src of shape "
+                        + Shape.str(src.shape) + " (expected src's sizes or 1, trailing dims may be missing)");
+            }
         }
+        Tensor full = Kernels.expandView(index.reshape(padded), src.shape);
         Tensor line = IndexingKernels.rowIndex(full, d, src.shape);
         if (line != null) return rows(src, d, IndexingKernels.positions("scatter", "index", line, dimSize, false), dimSize, reduce);
         int[] p = IndexingKernels.positions("scatter", "index", full, dimSize, false);
