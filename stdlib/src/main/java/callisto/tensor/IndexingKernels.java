@@ -94,7 +94,7 @@ final class IndexingKernels {
      * message passing; else null. Such an index needs row kernels, not one offset per element.
      */
     static Tensor rowIndex(Tensor index, int dim, int[] shape) {
-        if (index.dim() != shape.length) return null;
+        if (index.dim() != shape.length || index.numel() == 0) return null;
         for (int k = 0; k < shape.length; k++) {
             if (k == dim) continue;
             if (index.shape[k] != shape[k] || (index.shape[k] > 1 && index.strides[k] != 0)) return null;

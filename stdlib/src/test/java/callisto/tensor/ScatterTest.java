@@ -231,6 +231,17 @@ class ScatterTest {
     }
 
     @Test
+    void emptyInputs() {
+        Tensor none = Tensor.zeros(0, 3);
+        assertArrayEquals(new double[6], Scatter.segmentSum(none, Tensor.ofLongs(), 2).toArray());
+        assertArrayEquals(new double[6], Scatter.segmentMax(none, Tensor.ofLongs(), 2).toArray());
+        assertArrayEquals(new int[] {0, 3}, Scatter.segmentSoftmax(none, Tensor.ofLongs(), 2).shape());
+        assertArrayEquals(new int[] {0, 3}, Indexing.indexSelect(Tensor.ones(4, 3), 0, Tensor.ofLongs()).shape());
+        assertArrayEquals(new double[12], Scatter.scatterAdd(Tensor.zeros(4, 3), 0, Tensor.zeros(DType.INT64, 0, 3), none).toArray());
+        assertArrayEquals(new int[] {0, 3}, Indexing.gather(Tensor.ones(4, 3), 0, Tensor.zeros(DType.INT64, 0, 3)).shape());
+    }
+
+    @Test
     void clearErrors() {
         Tensor src = Tensor.zeros(4, 2);
         var e = assertThrows(IllegalArgumentException.class, () -> Scatter.segmentSum(src, Tensor.ofLongs(0, 1, 9, 0), 3));
