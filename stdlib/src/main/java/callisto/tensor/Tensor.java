@@ -1114,6 +1114,26 @@ public final class Tensor {
         return matmul(other);
     }
 
+    /** The slices at {@code index} (int64 or int32) along {@code dim}; see {@link Indexing#indexSelect}. */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return Indexing.indexSelect(this, dim, index);
+    }
+
+    /** {@code out[i][j] = this[index[i][j]][j]} for dim 0, and so on; see {@link Indexing#gather}. */
+    public Tensor gather(int dim, Tensor index) {
+        return Indexing.gather(this, dim, index);
+    }
+
+    /** A copy with {@code value} where {@code mask} (bool, broadcast) is true; see {@link Indexing#maskedFill}. */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return Indexing.maskedFill(this, mask, value);
+    }
+
+    /** A copy with {@code src} added at {@code index} along {@code dim} (duplicates sum); see {@link Scatter#scatterAdd}. */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return Scatter.scatterAdd(this, dim, index, src);
+    }
+
     /** Einstein summation, e.g. {@code einsum("bij,bjk->bik", a, b)}; see {@link Einsum}. */
     public static Tensor einsum(String equation, Tensor... operands) {
         return Einsum.evaluate(equation, operands);

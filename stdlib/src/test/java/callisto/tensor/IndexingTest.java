@@ -244,4 +244,17 @@ class IndexingTest {
         e = assertThrows(IllegalArgumentException.class, () -> Indexing.maskedSelect(x, Tensor.of(true, false)));
         assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("[2]"), e.getMessage());
     }
+
+    @Test
+    void tensorMethodFormsGiveTheSameResults() {
+        Tensor x = Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
+        Tensor idx = Tensor.ofLongs(new long[] {2, 0, 0, 1}, 2, 2);
+        assertArrayEquals(Indexing.gather(x, 1, idx).toArray(), x.gather(1, idx).toArray());
+        assertArrayEquals(new double[] {3, 1, 4, 5}, x.gather(1, idx).toArray());
+        assertArrayEquals(new double[] {3, 1, 6, 4}, x.indexSelect(1, Tensor.ofLongs(2, 0)).toArray());
+        assertArrayEquals(new double[] {1, -1, 3, 4, -1, 6}, x.maskedFill(Tensor.of(false, true, false), -1).toArray()); // the mask broadcasts over rows
+        Tensor added = Tensor.zeros(2, 3).scatterAdd(1, idx, Tensor.ones(2, 2));
+        assertArrayEquals(new double[] {1, 0, 1, 2, 0, 0}, Tensor.zeros(2, 3).scatterAdd(1, Tensor.ofLongs(new long[] {0, 2, 0, 0}, 2, 2), Tensor.ones(2, 2)).toArray());
+        assertArrayEquals(Scatter.scatterAdd(Tensor.zeros(2, 3), 1, idx, Tensor.ones(2, 2)).toArray(), added.toArray());
+    }
 }
