@@ -12,7 +12,7 @@ import java.util.List;
  * The {@code mlp_adam} reference workload of ../shared/bench/pytorch/mlp_adam.py on Callisto tensors: an MLP
  * 2→256→256→256→1 (tanh, float32, PyTorch's default Linear init) trained with Adam (lr 1e-3) on batches of 1024
  * drawn with replacement from 65536 points of f(x, y) = sin(πx) cos(πy) + 0.5 exp(-5((x-0.3)² + (y+0.2)²)).
- * The Adam here is the textbook update written with in-place tensor ops, until the optimizer library lands.
+ * The Adam here is {@link BenchAdam}, the textbook update, until the optimizer library lands.
  */
 final class MlpAdamBench {
     static final int BATCH = 1024, TRAIN = 65536;
@@ -76,13 +76,7 @@ final class MlpAdamBench {
     }
 
     private static double train(List<Tensor> params, int steps, float[] xs, float[] ys, Generator g) {
-        double b1 = 0.9, b2 = 0.999, lr = 1e-3, eps = 1e-8;
-        var m = new ArrayList<Tensor>();
-        var v = new ArrayList<Tensor>();
-        for (Tensor p : params) {
-            m.add(Tensor.zerosLike(p));
-            v.add(Tensor.zerosLike(p));
-        }
+        var adam = new BenchAdam(params, 1e-3);
         Tensor loss = null;
         float[] xb = new float[BATCH * 2], yb = new float[BATCH];
         for (int step = 1; step <= steps; step++) {
@@ -93,19 +87,10 @@ final class MlpAdamBench {
                 xb[2 * i + 1] = xs[2 * r + 1];
                 yb[i] = ys[r];
             }
-            for (Tensor p : params) p.zeroGrad();
+            adam.zeroGrad();
             loss = Losses.mse(forward(params, Tensor.of(xb, BATCH, 2)), Tensor.of(yb, BATCH, 1));
             loss.backward();
-            try (var off = GradMode.noGrad()) {
-                double c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
-                for (int k = 0; k < params.size(); k++) {
-                    Tensor grad = params.get(k).grad();
-                    m.get(k).mul_(b1).add_(grad, 1 - b1);
-                    v.get(k).mul_(b2).add_(grad.mul(grad), 1 - b2);
-                    Tensor denom = v.get(k).div(c2).sqrt().add(eps);
-                    params.get(k).sub_(m.get(k).div(denom), lr / c1);
-                }
-            }
+            adam.step();
         }
         return loss.item();
     }
