@@ -136,7 +136,7 @@ public final class Conv {
     /**
      * 2-D convolution (cross-correlation, as PyTorch) of x [n, c, h, w] with w [o, c / groups, kh, kw] (+ b [o]),
      * giving [n, o, (h + 2p - d(kh - 1) - 1) / s + 1, ...]. A padding mode other than zeros pads the input with
-     * {@link #pad} first, as {@code nn.Conv2d(padding_mode=...)}.
+     * {@link #pad} first, as {@code nn.Conv2d(padding_mode=...)}; {@link ConvOptions#paddingSame()} keeps the size.
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, ConvOptions options) {
         return convolution("conv2d", 2, x, w, b, options);
@@ -233,7 +233,7 @@ public final class Conv {
         }
         for (int i = 0; i < spatial; i++) {
             int size = xb.shape[2 + i], k = w.shape[2 + i], extent = dilation[i] * (k - 1) + 1;
-            if (!transposed && size + 2 * padding[i] < extent) {
+            if (!transposed && !options.samePadding() && size + 2 * padding[i] < extent) {
                 throw new IllegalArgumentException(op + ": kernel " + Shape.str(w.shape) + " with dilation "
                         + Arrays.toString(dilation) + " spans " + extent + " positions in spatial dim " + i
                         + ", more than the padded input (" + size + " + 2·" + padding[i] + ") of input "
@@ -244,6 +244,9 @@ public final class Conv {
                         + " must be smaller than the stride " + Arrays.toString(stride) + " or the dilation "
                         + Arrays.toString(dilation));
             }
+        }
+        if (transposed && options.samePadding()) {
+            throw new IllegalArgumentException(op + ": padding 'same' is not supported for transposed convolutions");
         }
         if (transposed && options.paddingMode() != PaddingMode.ZEROS) {
             throw new IllegalArgumentException(op + ": padding mode " + options.paddingMode()
@@ -264,17 +267,29 @@ public final class Conv {
     private static Tensor convolution(String op, int spatial, Tensor x, Tensor w, Tensor b, ConvOptions options) {
         Lifted a = lift(op, spatial, x, w, b, options, false);
         Tensor in = a.x;
-        int[] padding = a.padding;
-        if (options.paddingMode() != PaddingMode.ZEROS && (padding[0] > 0 || padding[1] > 0)) {
-            in = pad(in, new int[] {padding[1], padding[1], padding[0], padding[0]}, options.paddingMode());
-            padding = new int[] {0, 0};
+        int[] before = a.padding.clone(), after = a.padding.clone();
+        if (options.samePadding()) { // PyTorch's padding='same': d(k - 1) in all, the odd one after
+            for (int i = 0; i < 2; i++) {
+                if (a.stride[i] != 1) {
+                    throw new IllegalArgumentException(op + ": padding 'same' needs stride 1, got stride "
+                            + Arrays.toString(options.stride()));
+                }
+                int total = a.dilation[i] * (a.w.shape[2 + i] - 1);
+                before[i] = total / 2;
+                after[i] = total - before[i];
+            }
+        }
+        if (options.paddingMode() != PaddingMode.ZEROS && (before[0] + after[0] + before[1] + after[1] > 0)) {
+            in = pad(in, new int[] {before[1], after[1], before[0], after[0]}, options.paddingMode());
+            before = new int[2];
+            after = new int[2];
         }
         int n = in.shape[0], c = in.shape[1], h = in.shape[2], wd = in.shape[3];
         int o = a.w.shape[0], kh = a.w.shape[2], kw = a.w.shape[3];
-        int oh = (h + 2 * padding[0] - a.dilation[0] * (kh - 1) - 1) / a.stride[0] + 1;
-        int ow = (wd + 2 * padding[1] - a.dilation[1] * (kw - 1) - 1) / a.stride[1] + 1;
+        int oh = (h + before[0] + after[0] - a.dilation[0] * (kh - 1) - 1) / a.stride[0] + 1;
+        int ow = (wd + before[1] + after[1] - a.dilation[1] * (kw - 1) - 1) / a.stride[1] + 1;
         var g = new ConvKernels.Geometry(n, c, o, options.groups(), h, wd, oh, ow, kh, kw, a.stride[0], a.stride[1],
-                padding[0], padding[1], a.dilation[0], a.dilation[1]);
+                before[0], before[1], a.dilation[0], a.dilation[1]);
         Tensor y = b == null ? Tensor.apply(new ConvKernels.Forward(g), in, a.w)
                 : Tensor.apply(new ConvKernels.Forward(g), in, a.w, b);
         return lower(y, spatial, a.unbatched);

@@ -14,11 +14,13 @@ import java.util.Arrays;
  * @param groups        input and output channels split into this many independent groups (default 1)
  * @param paddingMode   what the padding holds (default zeros); ignored by transposed convolutions
  * @param outputPadding extra positions on one side of a transposed convolution's output (default 0)
+ * @param samePadding   PyTorch's {@code padding='same'}: pad so the output has the input's size (stride 1 only),
+ *                      {@code d(k - 1)} positions in all, the extra one (when odd) after; overrides {@code padding}
  */
 public record ConvOptions(int[] stride, int[] padding, int[] dilation, int groups, Conv.PaddingMode paddingMode,
-                          int[] outputPadding) {
+                          int[] outputPadding, boolean samePadding) {
     private static final ConvOptions DEFAULTS = new ConvOptions(new int[] {1}, new int[] {0}, new int[] {1}, 1,
-            Conv.PaddingMode.ZEROS, new int[] {0});
+            Conv.PaddingMode.ZEROS, new int[] {0}, false);
 
     public ConvOptions {
         stride = check("stride", stride, 1);
@@ -35,27 +37,33 @@ public record ConvOptions(int[] stride, int[] padding, int[] dilation, int group
     }
 
     public ConvOptions stride(int... value) {
-        return new ConvOptions(value, padding, dilation, groups, paddingMode, outputPadding);
+        return new ConvOptions(value, padding, dilation, groups, paddingMode, outputPadding, samePadding);
     }
 
+    /** Symmetric padding (turns {@link #paddingSame()} off). */
     public ConvOptions padding(int... value) {
-        return new ConvOptions(stride, value, dilation, groups, paddingMode, outputPadding);
+        return new ConvOptions(stride, value, dilation, groups, paddingMode, outputPadding, false);
+    }
+
+    /** PyTorch's {@code padding='same'}: the output keeps the input's spatial size (needs stride 1). */
+    public ConvOptions paddingSame() {
+        return new ConvOptions(stride, padding, dilation, groups, paddingMode, outputPadding, true);
     }
 
     public ConvOptions dilation(int... value) {
-        return new ConvOptions(stride, padding, value, groups, paddingMode, outputPadding);
+        return new ConvOptions(stride, padding, value, groups, paddingMode, outputPadding, samePadding);
     }
 
     public ConvOptions groups(int value) {
-        return new ConvOptions(stride, padding, dilation, value, paddingMode, outputPadding);
+        return new ConvOptions(stride, padding, dilation, value, paddingMode, outputPadding, samePadding);
     }
 
     public ConvOptions paddingMode(Conv.PaddingMode value) {
-        return new ConvOptions(stride, padding, dilation, groups, value, outputPadding);
+        return new ConvOptions(stride, padding, dilation, groups, value, outputPadding, samePadding);
     }
 
     public ConvOptions outputPadding(int... value) {
-        return new ConvOptions(stride, padding, dilation, groups, paddingMode, value);
+        return new ConvOptions(stride, padding, dilation, groups, paddingMode, value, samePadding);
     }
 
     @Override
@@ -107,18 +115,19 @@ public record ConvOptions(int[] stride, int[] padding, int[] dilation, int group
     public boolean equals(Object o) {
         return o instanceof ConvOptions c && Arrays.equals(stride, c.stride) && Arrays.equals(padding, c.padding)
                 && Arrays.equals(dilation, c.dilation) && groups == c.groups && paddingMode == c.paddingMode
-                && Arrays.equals(outputPadding, c.outputPadding);
+                && Arrays.equals(outputPadding, c.outputPadding) && samePadding == c.samePadding;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new int[] {Arrays.hashCode(stride), Arrays.hashCode(padding), Arrays.hashCode(dilation),
-            groups, paddingMode.hashCode(), Arrays.hashCode(outputPadding)});
+            groups, paddingMode.hashCode(), Arrays.hashCode(outputPadding), samePadding ? 1 : 0});
     }
 
     @Override
     public String toString() {
-        return "ConvOptions[stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding)
+        return "ConvOptions[stride=" + Arrays.toString(stride) + ", padding="
+                + (samePadding ? "same" : Arrays.toString(padding))
                 + ", dilation=" + Arrays.toString(dilation) + ", groups=" + groups + ", paddingMode=" + paddingMode
                 + ", outputPadding=" + Arrays.toString(outputPadding) + "]";
     }

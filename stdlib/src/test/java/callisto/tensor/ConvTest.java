@@ -85,6 +85,11 @@ class ConvTest {
     // ---- forward against the loops
 
     record Case(int[] x, int[] w, boolean bias, int[] s, int[] p, int[] d, int groups, PaddingMode mode) {
+        @Override
+        public String toString() {
+            return "x " + Shape.str(x) + " w " + Shape.str(w) + " stride " + Shape.str(s) + " padding " + Shape.str(p)
+                    + " dilation " + Shape.str(d) + " groups " + groups + " " + mode;
+        }
     }
 
     static final Case[] CASES_2D = {
@@ -152,6 +157,26 @@ class ConvTest {
                 null, new int[] {1, 2}, new int[] {0, 1}, new int[] {0, 1}, new int[] {1, 2}, 2);
         assertArrayEquals(expected, y.toArray(), 1e-12);
         assertArrayEquals(new int[] {2, 6, 16}, y.shape());
+    }
+
+    @Test
+    void samePaddingKeepsTheSize() {
+        var gen = new Generator(14);
+        Tensor x = gen.randn(2, 2, 6, 7), w = gen.randn(3, 2, 4, 3), b = gen.randn(3);
+        for (PaddingMode mode : PaddingMode.values()) {
+            Tensor y = Conv.conv2d(x, w, b, ConvOptions.defaults().paddingSame().dilation(1, 2).paddingMode(mode));
+            assertArrayEquals(new int[] {2, 3, 6, 7}, y.shape());
+            // d(k - 1) = 3 rows (1 before, 2 after) and 4 columns (2 and 2)
+            double[] padded = naivePad(x.toArray(), x.shape(), new int[] {2, 2, 1, 2}, mode);
+            double[] expected = naiveConv2d(padded, new int[] {2, 2, 9, 11}, w.toArray(), w.shape(), b.toArray(),
+                    new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 2}, 1, PaddingMode.ZEROS);
+            assertArrayEquals(expected, y.toArray(), 1e-12, mode.toString());
+        }
+        Tensor x1 = gen.randn(1, 2, 5), w1 = gen.randn(2, 2, 2);
+        var same = ConvOptions.defaults().paddingSame();
+        assertArrayEquals(new int[] {1, 2, 5}, Conv.conv1d(x1, w1, null, same).shape());
+        GradCheck.gradcheck(t -> Conv.conv1d(t[0], t[1], null, same), x1, w1);
+        GradCheck.gradgradcheck(t -> Conv.conv1d(t[0], t[1], null, same), x1, w1);
     }
 
     @Test
@@ -334,6 +359,8 @@ class ConvTest {
         assertMessage(() -> Conv.pad(x, new int[] {5, 0}, PaddingMode.REFLECT), "pad", "reflect", "size 5");
         assertMessage(() -> Conv.pad(x, new int[] {1, 2, 3}, PaddingMode.ZEROS), "pad", "[1, 2, 3]");
         assertMessage(() -> ConvOptions.defaults().stride(0), "stride", "[0]");
+        assertMessage(() -> Conv.conv2d(x, Tensor.zeros(3, 4, 3, 3), null, ConvOptions.defaults().paddingSame().stride(2)),
+                "conv2d", "'same'", "stride [2]");
         assertMessage(() -> Conv.conv2d(x, Tensor.zeros(3, 4, 3, 3), null, ConvOptions.defaults().stride(1, 2, 3)), "conv2d", "stride");
     }
 }
