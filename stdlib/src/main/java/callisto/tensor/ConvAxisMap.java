@@ -83,6 +83,22 @@ record ConvAxisMap(int inSize, int outSize, int[] start, int[] index, double[] w
             int nIn = map.inSize, nOut = map.outSize;
             int[] start = map.start, index = map.index;
             double[] weight = map.weight;
+            if (inner == 1) { // the last dim: one sum (or scatter) per output, no inner loop
+                for (int b = 0; b < outer; b++) {
+                    int xb = b * (adjoint ? nOut : nIn), yb = b * (adjoint ? nIn : nOut);
+                    for (int o = 0; o < nOut; o++) {
+                        if (adjoint) {
+                            double v = x[xb + o];
+                            for (int t = start[o]; t < start[o + 1]; t++) y[yb + index[t]] += weight[t] * v;
+                        } else {
+                            double sum = 0;
+                            for (int t = start[o]; t < start[o + 1]; t++) sum += weight[t] * x[xb + index[t]];
+                            y[yb + o] = sum;
+                        }
+                    }
+                }
+                return;
+            }
             for (int b = 0; b < outer; b++) {
                 for (int o = 0; o < nOut; o++) {
                     int at = (b * nOut + o) * inner;
@@ -100,6 +116,22 @@ record ConvAxisMap(int inSize, int outSize, int[] start, int[] index, double[] w
             int nIn = map.inSize, nOut = map.outSize;
             int[] start = map.start, index = map.index;
             double[] weight = map.weight;
+            if (inner == 1) { // the last dim: one sum (or scatter) per output, no inner loop
+                for (int b = 0; b < outer; b++) {
+                    int xb = b * (adjoint ? nOut : nIn), yb = b * (adjoint ? nIn : nOut);
+                    for (int o = 0; o < nOut; o++) {
+                        if (adjoint) {
+                            float v = x[xb + o];
+                            for (int t = start[o]; t < start[o + 1]; t++) y[yb + index[t]] += (float) weight[t] * v;
+                        } else {
+                            float sum = 0;
+                            for (int t = start[o]; t < start[o + 1]; t++) sum += (float) weight[t] * x[xb + index[t]];
+                            y[yb + o] = sum;
+                        }
+                    }
+                }
+                return;
+            }
             for (int b = 0; b < outer; b++) {
                 for (int o = 0; o < nOut; o++) {
                     int at = (b * nOut + o) * inner;

@@ -175,6 +175,102 @@ public final class Pool {
         return out;
     }
 
+    /** A max-pooling window sweep over one [h, w] plane. */
+    private record Window(int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+    }
+
+    /**
+     * Max pooling in one pass: the forward finds each window's arg-max (kept for the gradient) and its value; the
+     * gradient is a {@link PoolGather} scatter into those positions.
+     */
+    private record Max(Window g, int planes, int[] inShape, int[] outShape, int[] index) implements CustomFunction {
+        Max(Window g, int planes, int[] inShape, int[] outShape) {
+            this(g, planes, inShape, outShape, new int[planes * g.oh * g.ow]);
+        }
+
+        @Override
+        public int[] shape(int[]... in) {
+            return outShape.clone();
+        }
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            Object v = Kernels.dense(in[0], in[0].dtype), y = Storage.allocate(in[0].dtype, index.length);
+            if (v instanceof float[] f) for (int pl = 0; pl < planes; pl++) argmax(g, f, pl, index, (float[]) y);
+            else for (int pl = 0; pl < planes; pl++) argmax(g, (double[]) v, pl, index, (double[]) y);
+            return Tensor.wrap(in[0].dtype, y, outShape.clone());
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor out, Tensor grad) {
+            return new Tensor[] {Tensor.apply(new PoolGather(index, g.h * g.w, g.oh * g.ow, inShape, outShape, true), grad)};
+        }
+    }
+
+    /** Index (within the plane) of the first maximum of each window; a NaN wins, as in PyTorch. */
+    private static void argmax(Window g, double[] x, int plane, int[] index, double[] y) {
+        int base = plane * g.h * g.w, at = plane * g.oh * g.ow;
+        int[] rows = taps(g.oh, g.sh, g.ph, g.dh, g.kh, g.h), cols = taps(g.ow, g.sw, g.pw, g.dw, g.kw, g.w);
+        for (int i = 0; i < g.oh; i++) {
+            int h0 = i * g.sh - g.ph, uLo = rows[2 * i], uHi = rows[2 * i + 1];
+            for (int j = 0; j < g.ow; j++) {
+                int w0 = j * g.sw - g.pw, tLo = cols[2 * j], tHi = cols[2 * j + 1];
+                int best = (h0 + uLo * g.dh) * g.w + w0 + tLo * g.dw; // the first element inside the input
+                double max = x[base + best];
+                for (int u = uLo; u < uHi; u++) {
+                    int row = (h0 + u * g.dh) * g.w + w0;
+                    for (int t = tLo; t < tHi; t++) {
+                        int pos = row + t * g.dw;
+                        double val = x[base + pos];
+                        boolean take = val > max | val != val; // branch-free: random data mispredicts a branch
+                        best = take ? pos : best;
+                        max = take ? val : max;
+                    }
+                }
+                index[at + i * g.ow + j] = best;
+                y[at + i * g.ow + j] = max;
+            }
+        }
+    }
+
+    private static void argmax(Window g, float[] x, int plane, int[] index, float[] y) {
+        int base = plane * g.h * g.w, at = plane * g.oh * g.ow;
+        int[] rows = taps(g.oh, g.sh, g.ph, g.dh, g.kh, g.h), cols = taps(g.ow, g.sw, g.pw, g.dw, g.kw, g.w);
+        for (int i = 0; i < g.oh; i++) {
+            int h0 = i * g.sh - g.ph, uLo = rows[2 * i], uHi = rows[2 * i + 1];
+            for (int j = 0; j < g.ow; j++) {
+                int w0 = j * g.sw - g.pw, tLo = cols[2 * j], tHi = cols[2 * j + 1];
+                int best = (h0 + uLo * g.dh) * g.w + w0 + tLo * g.dw;
+                float max = x[base + best];
+                for (int u = uLo; u < uHi; u++) {
+                    int row = (h0 + u * g.dh) * g.w + w0;
+                    for (int t = tLo; t < tHi; t++) {
+                        int pos = row + t * g.dw;
+                        float val = x[base + pos];
+                        boolean take = val > max | val != val; // branch-free: random data mispredicts a branch
+                        best = take ? pos : best;
+                        max = take ? val : max;
+                    }
+                }
+                index[at + i * g.ow + j] = best;
+                y[at + i * g.ow + j] = max;
+            }
+        }
+    }
+
+    /** For each window o along one dim, the range [lo, hi) of kernel taps that fall inside the input. */
+    private static int[] taps(int out, int s, int p, int d, int k, int n) {
+        int[] r = new int[2 * out];
+        for (int o = 0; o < out; o++) {
+            int start = o * s - p, lo = 0, hi = k;
+            while (lo < k && start + lo * d < 0) lo++;
+            while (hi > lo && start + (hi - 1) * d >= n) hi--;
+            r[2 * o] = lo;
+            r[2 * o + 1] = hi;
+        }
+        return r;
+    }
+
     private static Tensor maximum(String op, int spatial, Tensor x, int[] kernel, int[] stride, int[] padding,
                                   int[] dilation) {
         checkInput(op, spatial, x);
@@ -191,33 +287,7 @@ public final class Pool {
         int[] outShape = x.shape.clone();
         outShape[r - 1] = ow;
         if (spatial == 2) outShape[r - 2] = oh;
-        int[] index = new int[planes * oh * ow];
-        Object v = Kernels.dense(x, x.dtype);
-        for (int pl = 0; pl < planes; pl++) {
-            int base = pl * h * w, at = pl * oh * ow;
-            for (int i = 0; i < oh; i++) {
-                int h0 = i * sh - ph;
-                for (int j = 0; j < ow; j++) {
-                    int w0 = j * sw - pw, best = -1;
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int u = 0; u < kh; u++) {
-                        int ih = h0 + u * dh;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int t = 0; t < kw; t++) {
-                            int iw = w0 + t * dw;
-                            if (iw < 0 || iw >= w) continue;
-                            int pos = ih * w + iw;
-                            double val = v instanceof float[] f ? f[base + pos] : ((double[]) v)[base + pos];
-                            if (best < 0 || val > max || Double.isNaN(val)) {
-                                max = val;
-                                best = pos;
-                            }
-                        }
-                    }
-                    index[at + i * ow + j] = best;
-                }
-            }
-        }
-        return Tensor.apply(new PoolGather(index, h * w, oh * ow, x.shape.clone(), outShape, false), x);
+        var window = new Window(h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw);
+        return Tensor.apply(new Max(window, planes, x.shape.clone(), outShape), x);
     }
 }

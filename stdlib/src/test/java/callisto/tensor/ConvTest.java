@@ -186,6 +186,13 @@ class ConvTest {
         Tensor y = Conv.conv2d(x, w, null, 1, 1, 1, 1);
         assertArrayEquals(new int[] {2, 6, 5}, y.shape());
         assertArrayEquals(Conv.conv2d(x.unsqueeze(0), w, null, 1, 1, 1, 1).toArray(), y.toArray(), 0);
+        // strided views (a transposed input, a permuted weight) read the same as their contiguous copies
+        Tensor xt = randn(gen, 2, 3, 5, 6).transpose(2, 3), wt = randn(gen, 3, 4, 3, 3).transpose(0, 1);
+        assertArrayEquals(Conv.conv2d(xt.contiguous(), wt.contiguous(), null, 2, 1, 1, 1).toArray(),
+                Conv.conv2d(xt, wt, null, 2, 1, 1, 1).toArray(), 0);
+        assertArrayEquals(Conv.conv2d(xt.contiguous(), wt.contiguous(), null, 2, 1, 1, 1).toArray(),
+                naiveConv2d(xt.toArray(), xt.shape(), wt.toArray(), wt.shape(), null, new int[] {2, 2}, new int[] {1, 1},
+                        new int[] {1, 1}, 1, PaddingMode.ZEROS), 1e-12);
     }
 
     // ---- gradients
