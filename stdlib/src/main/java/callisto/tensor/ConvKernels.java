@@ -69,7 +69,7 @@ final class ConvKernels {
             Object x = Kernels.dense(in[0], dt), w = Kernels.dense(in[1], dt);
             Object b = in.length > 2 ? Kernels.dense(in[2], dt) : null;
             Object y = Storage.allocate(dt, Shape.size(geo.outputShape()));
-            convolve(geo, x, w, b, y);
+            convolve(geo, x, w, b, y, MAX_COLS);
             return Tensor.wrap(dt, y, geo.outputShape());
         }
 
@@ -97,7 +97,7 @@ final class ConvKernels {
             Object y = Kernels.dense(in[0], dt), w = Kernels.dense(in[1], dt);
             Object b = in.length > 2 ? Kernels.dense(in[2], dt) : null;
             Object x = Storage.allocate(dt, Shape.size(geo.inputShape()));
-            transpose(geo, y, w, b, x);
+            transpose(geo, y, w, b, x, MAX_COLS);
             return Tensor.wrap(dt, x, geo.inputShape());
         }
 
@@ -124,7 +124,7 @@ final class ConvKernels {
             DType dt = floatType(in);
             Object x = Kernels.dense(in[0], dt), y = Kernels.dense(in[1], dt);
             Object w = Storage.allocate(dt, Shape.size(geo.weightShape()));
-            correlate(geo, x, y, w);
+            correlate(geo, x, y, w, MAX_COLS);
             return Tensor.wrap(dt, w, geo.weightShape());
         }
 
@@ -138,57 +138,86 @@ final class ConvKernels {
 
     // ---- drivers (one per product, typed arrays dispatched at the leaves)
 
-    /** y = conv(x, w) + b, one GEMM per sample and group: W_g [og × k] · cols [k × outH·outW]. */
-    static void convolve(Geometry g, Object x, Object w, Object b, Object y) {
+    /**
+     * Largest im2col buffer (elements): output rows are taken in blocks below it, so a large image needs a bounded
+     * buffer rather than k·outH·outW (at 512², 64 channels and 3×3 that would be 600 MB of float32). The drivers
+     * take the limit as an argument so that tests can force many blocks.
+     */
+    static final int MAX_COLS = 1 << 22;
+
+    /** Output rows per im2col block. */
+    private static int blockRows(Geometry g, int maxCols) {
+        long perRow = (long) g.k() * Math.max(1, g.outW);
+        return (int) Math.max(1, Math.min(g.outH, maxCols / perRow));
+    }
+
+    private static Object columns(Object like, Geometry g, int maxCols) {
+        int n = g.pointwise() ? 0 : g.k() * blockRows(g, maxCols) * g.outW;
+        return Storage.allocate(like instanceof float[] ? DType.FLOAT32 : DType.FLOAT64, n);
+    }
+
+    /** y = conv(x, w) + b, per sample, group and block of output rows: W_g [og × k] · cols [k × rows·outW]. */
+    static void convolve(Geometry g, Object x, Object w, Object b, Object y, int maxCols) {
         int cg = g.c / g.groups, og = g.o / g.groups, k = g.k(), ohw = g.outH * g.outW, ihw = g.inH * g.inW;
-        boolean direct = g.pointwise();
-        Object cols = direct ? null : Storage.allocate(x instanceof float[] ? DType.FLOAT32 : DType.FLOAT64, k * ohw);
+        int rows = blockRows(g, maxCols);
+        Object cols = columns(x, g, maxCols);
         for (int s = 0; s < g.n; s++) {
             for (int gi = 0; gi < g.groups; gi++) {
                 int xOff = (s * g.c + gi * cg) * ihw, yOff = (s * g.o + gi * og) * ohw;
                 if (b != null) fillRows(y, yOff, og, ohw, b, gi * og);
-                if (direct) {
+                if (g.pointwise()) {
                     gemm(false, false, og, ohw, k, w, gi * og * k, k, x, xOff, ohw, y, yOff, ohw, b != null);
-                } else {
-                    im2col(g, x, xOff, cols);
-                    gemm(false, false, og, ohw, k, w, gi * og * k, k, cols, 0, ohw, y, yOff, ohw, b != null);
+                    continue;
+                }
+                for (int oh0 = 0; oh0 < g.outH; oh0 += rows) {
+                    int oh1 = Math.min(g.outH, oh0 + rows), cn = (oh1 - oh0) * g.outW;
+                    im2col(g, x, xOff, cols, oh0, oh1);
+                    gemm(false, false, og, cn, k, w, gi * og * k, k, cols, 0, cn, y, yOff + oh0 * g.outW, ohw, b != null);
                 }
             }
         }
     }
 
-    /** x = convᵀ(y, w) + b: cols = W_gᵀ · y_g, then col2im sums the columns into the input positions. */
-    static void transpose(Geometry g, Object y, Object w, Object b, Object x) {
+    /** x = convᵀ(y, w) + b: cols = W_gᵀ · y_g (a block of rows at a time), then col2im sums them into place. */
+    static void transpose(Geometry g, Object y, Object w, Object b, Object x, int maxCols) {
         int cg = g.c / g.groups, og = g.o / g.groups, k = g.k(), ohw = g.outH * g.outW, ihw = g.inH * g.inW;
-        boolean direct = g.pointwise();
-        Object cols = direct ? null : Storage.allocate(x instanceof float[] ? DType.FLOAT32 : DType.FLOAT64, k * ohw);
+        int rows = blockRows(g, maxCols);
+        Object cols = columns(x, g, maxCols);
         for (int s = 0; s < g.n; s++) {
             for (int gi = 0; gi < g.groups; gi++) {
                 int xOff = (s * g.c + gi * cg) * ihw, yOff = (s * g.o + gi * og) * ohw;
-                if (direct) {
+                if (g.pointwise()) {
                     gemm(true, false, k, ohw, og, w, gi * og * k, k, y, yOff, ohw, x, xOff, ihw, false);
-                } else {
-                    gemm(true, false, k, ohw, og, w, gi * og * k, k, y, yOff, ohw, cols, 0, ohw, false);
-                    col2im(g, cols, x, xOff);
+                    continue;
+                }
+                for (int oh0 = 0; oh0 < g.outH; oh0 += rows) {
+                    int oh1 = Math.min(g.outH, oh0 + rows), cn = (oh1 - oh0) * g.outW;
+                    gemm(true, false, k, cn, og, w, gi * og * k, k, y, yOff + oh0 * g.outW, ohw, cols, 0, cn, false);
+                    col2im(g, cols, x, xOff, oh0, oh1);
                 }
             }
             if (b != null) addRows(x, s * g.c * ihw, g.c, ihw, b);
         }
     }
 
-    /** w_g = Σ_samples y_g · colsᵀ, accumulated sample by sample in order (deterministic). */
-    static void correlate(Geometry g, Object x, Object y, Object w) {
+    /** w_g = Σ y_g · colsᵀ over samples and row blocks, accumulated in order (deterministic). */
+    static void correlate(Geometry g, Object x, Object y, Object w, int maxCols) {
         int cg = g.c / g.groups, og = g.o / g.groups, k = g.k(), ohw = g.outH * g.outW, ihw = g.inH * g.inW;
-        boolean direct = g.pointwise();
-        Object cols = direct ? null : Storage.allocate(x instanceof float[] ? DType.FLOAT32 : DType.FLOAT64, k * ohw);
+        int rows = blockRows(g, maxCols);
+        Object cols = columns(x, g, maxCols);
+        if (ohw == 0) return; // w stays zero
         for (int s = 0; s < g.n; s++) {
             for (int gi = 0; gi < g.groups; gi++) {
                 int xOff = (s * g.c + gi * cg) * ihw, yOff = (s * g.o + gi * og) * ohw;
-                if (direct) {
+                if (g.pointwise()) {
                     gemm(false, true, og, k, ohw, y, yOff, ohw, x, xOff, ohw, w, gi * og * k, k, s > 0);
-                } else {
-                    im2col(g, x, xOff, cols);
-                    gemm(false, true, og, k, ohw, y, yOff, ohw, cols, 0, ohw, w, gi * og * k, k, s > 0);
+                    continue;
+                }
+                for (int oh0 = 0; oh0 < g.outH; oh0 += rows) {
+                    int oh1 = Math.min(g.outH, oh0 + rows), cn = (oh1 - oh0) * g.outW;
+                    im2col(g, x, xOff, cols, oh0, oh1);
+                    gemm(false, true, og, k, cn, y, yOff + oh0 * g.outW, ohw, cols, 0, cn, w, gi * og * k, k,
+                            s > 0 || oh0 > 0);
                 }
             }
         }
@@ -240,26 +269,28 @@ final class ConvKernels {
         return Math.max(lo, Math.min(out, end));
     }
 
-    static void im2col(Geometry g, Object x, int xOff, Object cols) {
-        if (x instanceof float[] xf) im2col(g, xf, xOff, (float[]) cols);
-        else im2col(g, (double[]) x, xOff, (double[]) cols);
+    /** Columns of output rows [oh0, oh1), one matrix row per (c, ki, kj) with stride (oh1 - oh0)·outW. */
+    static void im2col(Geometry g, Object x, int xOff, Object cols, int oh0, int oh1) {
+        if (x instanceof float[] xf) im2col(g, xf, xOff, (float[]) cols, oh0, oh1);
+        else im2col(g, (double[]) x, xOff, (double[]) cols, oh0, oh1);
     }
 
-    static void col2im(Geometry g, Object cols, Object x, int xOff) {
-        if (x instanceof float[] xf) col2im(g, (float[]) cols, xf, xOff);
-        else col2im(g, (double[]) cols, (double[]) x, xOff);
+    /** Adds columns of output rows [oh0, oh1) into the input positions they were read from. */
+    static void col2im(Geometry g, Object cols, Object x, int xOff, int oh0, int oh1) {
+        if (x instanceof float[] xf) col2im(g, (float[]) cols, xf, xOff, oh0, oh1);
+        else col2im(g, (double[]) cols, (double[]) x, xOff, oh0, oh1);
     }
 
-    private static void im2col(Geometry g, float[] x, int xOff, float[] cols) {
-        int cg = g.c / g.groups, ohw = g.outH * g.outW, row = 0;
+    private static void im2col(Geometry g, float[] x, int xOff, float[] cols, int oh0, int oh1) {
+        int cg = g.c / g.groups, ohw = (oh1 - oh0) * g.outW, row = 0;
         for (int c = 0; c < cg; c++) {
             for (int ki = 0; ki < g.kH; ki++) {
                 for (int kj = 0; kj < g.kW; kj++, row++) {
                     int colOff = kj * g.dW, lo = firstInside(g.pW, colOff, g.sW);
                     int hi = endInside(g.inW, g.pW, colOff, g.sW, g.outW, Math.min(lo, g.outW));
                     lo = Math.min(lo, hi);
-                    for (int oh = 0; oh < g.outH; oh++) {
-                        int ih = oh * g.sH - g.pH + ki * g.dH, dst = row * ohw + oh * g.outW;
+                    for (int oh = oh0; oh < oh1; oh++) {
+                        int ih = oh * g.sH - g.pH + ki * g.dH, dst = row * ohw + (oh - oh0) * g.outW;
                         if (ih < 0 || ih >= g.inH) {
                             Arrays.fill(cols, dst, dst + g.outW, 0f);
                             continue;
@@ -275,16 +306,16 @@ final class ConvKernels {
         }
     }
 
-    private static void im2col(Geometry g, double[] x, int xOff, double[] cols) {
-        int cg = g.c / g.groups, ohw = g.outH * g.outW, row = 0;
+    private static void im2col(Geometry g, double[] x, int xOff, double[] cols, int oh0, int oh1) {
+        int cg = g.c / g.groups, ohw = (oh1 - oh0) * g.outW, row = 0;
         for (int c = 0; c < cg; c++) {
             for (int ki = 0; ki < g.kH; ki++) {
                 for (int kj = 0; kj < g.kW; kj++, row++) {
                     int colOff = kj * g.dW, lo = firstInside(g.pW, colOff, g.sW);
                     int hi = endInside(g.inW, g.pW, colOff, g.sW, g.outW, Math.min(lo, g.outW));
                     lo = Math.min(lo, hi);
-                    for (int oh = 0; oh < g.outH; oh++) {
-                        int ih = oh * g.sH - g.pH + ki * g.dH, dst = row * ohw + oh * g.outW;
+                    for (int oh = oh0; oh < oh1; oh++) {
+                        int ih = oh * g.sH - g.pH + ki * g.dH, dst = row * ohw + (oh - oh0) * g.outW;
                         if (ih < 0 || ih >= g.inH) {
                             Arrays.fill(cols, dst, dst + g.outW, 0d);
                             continue;
@@ -300,17 +331,17 @@ final class ConvKernels {
         }
     }
 
-    private static void col2im(Geometry g, float[] cols, float[] x, int xOff) {
-        int cg = g.c / g.groups, ohw = g.outH * g.outW, row = 0;
+    private static void col2im(Geometry g, float[] cols, float[] x, int xOff, int oh0, int oh1) {
+        int cg = g.c / g.groups, ohw = (oh1 - oh0) * g.outW, row = 0;
         for (int c = 0; c < cg; c++) {
             for (int ki = 0; ki < g.kH; ki++) {
                 for (int kj = 0; kj < g.kW; kj++, row++) {
                     int colOff = kj * g.dW, lo = firstInside(g.pW, colOff, g.sW);
                     int hi = endInside(g.inW, g.pW, colOff, g.sW, g.outW, Math.min(lo, g.outW));
-                    for (int oh = 0; oh < g.outH; oh++) {
+                    for (int oh = oh0; oh < oh1; oh++) {
                         int ih = oh * g.sH - g.pH + ki * g.dH;
                         if (ih < 0 || ih >= g.inH) continue;
-                        int src = row * ohw + oh * g.outW, dst = xOff + (c * g.inH + ih) * g.inW - g.pW + colOff;
+                        int src = row * ohw + (oh - oh0) * g.outW, dst = xOff + (c * g.inH + ih) * g.inW - g.pW + colOff;
                         for (int ow = lo; ow < hi; ow++) x[dst + ow * g.sW] += cols[src + ow];
                     }
                 }
@@ -318,17 +349,17 @@ final class ConvKernels {
         }
     }
 
-    private static void col2im(Geometry g, double[] cols, double[] x, int xOff) {
-        int cg = g.c / g.groups, ohw = g.outH * g.outW, row = 0;
+    private static void col2im(Geometry g, double[] cols, double[] x, int xOff, int oh0, int oh1) {
+        int cg = g.c / g.groups, ohw = (oh1 - oh0) * g.outW, row = 0;
         for (int c = 0; c < cg; c++) {
             for (int ki = 0; ki < g.kH; ki++) {
                 for (int kj = 0; kj < g.kW; kj++, row++) {
                     int colOff = kj * g.dW, lo = firstInside(g.pW, colOff, g.sW);
                     int hi = endInside(g.inW, g.pW, colOff, g.sW, g.outW, Math.min(lo, g.outW));
-                    for (int oh = 0; oh < g.outH; oh++) {
+                    for (int oh = oh0; oh < oh1; oh++) {
                         int ih = oh * g.sH - g.pH + ki * g.dH;
                         if (ih < 0 || ih >= g.inH) continue;
-                        int src = row * ohw + oh * g.outW, dst = xOff + (c * g.inH + ih) * g.inW - g.pW + colOff;
+                        int src = row * ohw + (oh - oh0) * g.outW, dst = xOff + (c * g.inH + ih) * g.inW - g.pW + colOff;
                         for (int ow = lo; ow < hi; ow++) x[dst + ow * g.sW] += cols[src + ow];
                     }
                 }

@@ -180,6 +180,32 @@ class ConvTest {
     }
 
     @Test
+    void rowBlocksOfTheColumnBufferGiveTheSameProducts() {
+        var gen = new Generator(15);
+        // 7 output rows with blocks of 1, 2 and 3 rows (the last one short), in both dtypes
+        var g = new ConvKernels.Geometry(2, 4, 6, 2, 9, 8, 7, 4, 3, 2, 1, 2, 0, 1, 1, 1);
+        int k = g.k();
+        for (DType dt : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            Object x = Kernels.dense(gen.randn(g.inputShape()), dt), w = Kernels.dense(gen.randn(g.weightShape()), dt);
+            Object y = Kernels.dense(gen.randn(g.outputShape()), dt), b = Kernels.dense(gen.randn(g.o()), dt);
+            Object yRef = Storage.allocate(dt, 2 * 6 * 7 * 4), xRef = Storage.allocate(dt, 2 * 4 * 9 * 8), wRef = Storage.allocate(dt, 6 * 2 * 3 * 2);
+            ConvKernels.convolve(g, x, w, b, yRef, ConvKernels.MAX_COLS);
+            ConvKernels.transpose(g, y, w, null, xRef, ConvKernels.MAX_COLS);
+            ConvKernels.correlate(g, x, y, wRef, ConvKernels.MAX_COLS);
+            for (int rows = 1; rows <= 3; rows++) {
+                Object yb = Storage.allocate(dt, 2 * 6 * 7 * 4), xb = Storage.allocate(dt, 2 * 4 * 9 * 8), wb = Storage.allocate(dt, 6 * 2 * 3 * 2);
+                ConvKernels.convolve(g, x, w, b, yb, rows * k * g.outW());
+                ConvKernels.transpose(g, y, w, null, xb, rows * k * g.outW());
+                ConvKernels.correlate(g, x, y, wb, rows * k * g.outW());
+                String what = dt + " blocks of " + rows;
+                assertArrayEquals(Tensor.wrap(dt, yRef, g.outputShape()).toArray(), Tensor.wrap(dt, yb, g.outputShape()).toArray(), 1e-5, what);
+                assertArrayEquals(Tensor.wrap(dt, xRef, g.inputShape()).toArray(), Tensor.wrap(dt, xb, g.inputShape()).toArray(), 1e-5, what);
+                assertArrayEquals(Tensor.wrap(dt, wRef, g.weightShape()).toArray(), Tensor.wrap(dt, wb, g.weightShape()).toArray(), 1e-5, what);
+            }
+        }
+    }
+
+    @Test
     void unbatchedInputIsABatchOfOne() {
         var gen = new Generator(4);
         Tensor x = randn(gen, 3, 6, 5), w = randn(gen, 2, 3, 3, 3);
