@@ -142,9 +142,9 @@ public final class Conv {
         return convolution("conv2d", 2, x, w, b, options);
     }
 
-    /** {@code F.conv_transpose1d(x, w, b, stride, padding, output_padding, groups, dilation)}. */
+    /** {@code F.conv_transpose1d(x, w, b, stride, padding, output_padding, groups, dilation)}, in PyTorch's order. */
     public static Tensor convTranspose1d(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding,
-                                         int dilation, int groups) {
+                                         int groups, int dilation) {
         return convTranspose1d(x, w, b, ConvOptions.defaults().stride(stride).padding(padding)
                 .outputPadding(outputPadding).dilation(dilation).groups(groups));
     }
@@ -157,16 +157,19 @@ public final class Conv {
         return transposed("convTranspose1d", 1, x, w, b, options);
     }
 
-    /** {@code F.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation)}, same in both dims. */
+    /**
+     * {@code F.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation)}, in PyTorch's order
+     * (groups before dilation, unlike conv2d), the same in both dims.
+     */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding,
-                                         int dilation, int groups) {
+                                         int groups, int dilation) {
         return convTranspose2d(x, w, b, ConvOptions.defaults().stride(stride).padding(padding)
                 .outputPadding(outputPadding).dilation(dilation).groups(groups));
     }
 
-    /** {@code F.conv_transpose2d} with (height, width) pairs. */
+    /** {@code F.conv_transpose2d} with (height, width) pairs, in PyTorch's order. */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding,
-                                         int[] dilation, int groups) {
+                                         int groups, int[] dilation) {
         return convTranspose2d(x, w, b, ConvOptions.defaults().stride(stride).padding(padding)
                 .outputPadding(outputPadding).dilation(dilation).groups(groups));
     }

@@ -146,13 +146,13 @@ class ConvTest {
         int[] groups = {1, 3, 1};
         for (int i = 0; i < xs.length; i++) {
             Tensor x = randn(gen, xs[i]), w = randn(gen, ws[i]), b = randn(gen, ws[i][1] * groups[i]);
-            Tensor y = Conv.convTranspose2d(x, w, b, strides[i], pads[i], ops[i], dils[i], groups[i]);
+            Tensor y = Conv.convTranspose2d(x, w, b, strides[i], pads[i], ops[i], groups[i], dils[i]);
             double[] expected = naiveConvTranspose2d(x.toArray(), xs[i], w.toArray(), ws[i], b.toArray(), strides[i],
                     pads[i], ops[i], dils[i], groups[i]);
             assertArrayEquals(expected, y.toArray(), 1e-12, "case " + i);
         }
         Tensor x = randn(gen, 2, 4, 7), w = randn(gen, 4, 3, 3);
-        Tensor y = Conv.convTranspose1d(x, w, null, 2, 1, 1, 2, 2);
+        Tensor y = Conv.convTranspose1d(x, w, null, 2, 1, 1, 2, 2); // groups 2, dilation 2
         double[] expected = naiveConvTranspose2d(x.toArray(), new int[] {2, 4, 1, 7}, w.toArray(), new int[] {4, 3, 1, 3},
                 null, new int[] {1, 2}, new int[] {0, 1}, new int[] {0, 1}, new int[] {1, 2}, 2);
         assertArrayEquals(expected, y.toArray(), 1e-12);
@@ -341,9 +341,9 @@ class ConvTest {
         Tensor y32 = Conv.conv2d(x.to(DType.FLOAT32), w.to(DType.FLOAT32), b.to(DType.FLOAT32), opts);
         assertEquals(DType.FLOAT32, y32.dtype());
         assertArrayEquals(y64.toArray(), y32.toArray(), 1e-4);
-        Tensor t64 = Conv.convTranspose2d(x, w.transpose(0, 1).contiguous().reshape(4, 3, 3, 3), null, 2, 1, 1, 1, 2);
+        Tensor t64 = Conv.convTranspose2d(x, w.transpose(0, 1).contiguous().reshape(4, 3, 3, 3), null, 2, 1, 1, 2, 1);
         Tensor t32 = Conv.convTranspose2d(x.to(DType.FLOAT32), w.transpose(0, 1).contiguous().reshape(4, 3, 3, 3)
-                .to(DType.FLOAT32), null, 2, 1, 1, 1, 2);
+                .to(DType.FLOAT32), null, 2, 1, 1, 2, 1);
         assertArrayEquals(t64.toArray(), t32.toArray(), 1e-4);
         for (PaddingMode mode : PaddingMode.values()) {
             assertArrayEquals(Conv.pad(x, new int[] {1, 2, 2, 1}, mode).toArray(),
