@@ -4,12 +4,13 @@ import java.util.Arrays;
 
 /**
  * Resampling with the names and semantics of PyTorch's {@code torch.nn.functional}: {@code interpolate} (nearest,
- * linear, bilinear) and pixel (un)shuffle, for [n, c, l] or [n, c, h, w] inputs.
+ * nearest-exact, linear, bilinear, area) and pixel (un)shuffle, for [n, c, l] or [n, c, h, w] inputs.
  *
  * <p>The coordinate mapping is PyTorch's: output position o reads input coordinate {@code (o + ½)·scale - ½}
  * (half-pixel centers, clamped at 0) unless {@code alignCorners}, where the corner samples align and the
  * coordinate is {@code o·(in - 1)/(out - 1)}; scale is in/out, or 1/scaleFactor when a scale factor is given.
- * Nearest takes input index ⌊o·scale⌋ (computed in float32, as PyTorch). Each mode is a separable linear map,
+ * Nearest takes input index ⌊o·scale⌋, nearest-exact ⌊(o + ½)·scale⌋ (both computed in float32, as PyTorch), and
+ * area averages each output's share of the input (adaptive average pooling). Each mode is a separable linear map,
  * differentiable to any order; the gradient sums into the input positions each output read.
  */
 public final class Resize {
@@ -20,10 +21,14 @@ public final class Resize {
     public enum Mode {
         /** The input element at ⌊o·scale⌋ (PyTorch's {@code 'nearest'}); 1-D or 2-D. */
         NEAREST,
+        /** The input element at ⌊(o + ½)·scale⌋, centered (PyTorch's {@code 'nearest-exact'}); 1-D or 2-D. */
+        NEAREST_EXACT,
         /** Linear between the two nearest positions; 1-D inputs [n, c, l]. */
         LINEAR,
         /** Bilinear between the four nearest positions; 2-D inputs [n, c, h, w]. */
-        BILINEAR
+        BILINEAR,
+        /** The average over each output's share of the input, {@link Pool#adaptiveAvgPool2d} (PyTorch's {@code 'area'}). */
+        AREA
     }
 
     /** {@code F.interpolate(x, size, mode)} without aligned corners. */
@@ -83,23 +88,26 @@ public final class Resize {
         if (!x.dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("interpolate: input is " + x.dtype.pythonName() + "; expected a float tensor");
         }
-        if (mode == Mode.NEAREST && alignCorners) {
-            throw new IllegalArgumentException("interpolate: alignCorners only applies to LINEAR and BILINEAR, not NEAREST");
+        boolean linear = mode == Mode.LINEAR || mode == Mode.BILINEAR;
+        if (!linear && alignCorners) {
+            throw new IllegalArgumentException("interpolate: alignCorners only applies to LINEAR and BILINEAR, not " + mode);
         }
         int need = switch (mode) {
-            case NEAREST -> x.dim() == 3 || x.dim() == 4 ? x.dim() : -1;
             case LINEAR -> 3;
             case BILINEAR -> 4;
+            default -> x.dim() == 3 || x.dim() == 4 ? x.dim() : -1;
         };
         if (x.dim() != need) {
             throw new IllegalArgumentException("interpolate: mode " + mode + " needs a "
-                    + (mode == Mode.NEAREST ? "3-D [n, c, l] or 4-D [n, c, h, w]" : need + "-D") + " input, got "
-                    + Shape.str(x.shape));
+                    + (linear ? need + "-D" : "3-D [n, c, l] or 4-D [n, c, h, w]") + " input, got " + Shape.str(x.shape));
         }
         return x.dim() - 2;
     }
 
     private static Tensor resample(Tensor x, int spatial, int[] size, double[] scales, Mode mode, boolean alignCorners) {
+        if (mode == Mode.AREA) {
+            return spatial == 1 ? Pool.adaptiveAvgPool1d(x, size[0]) : Pool.adaptiveAvgPool2d(x, size);
+        }
         boolean single = x.dtype == DType.FLOAT32;
         Tensor out = x;
         for (int i = 0; i < spatial; i++) {
@@ -109,6 +117,8 @@ public final class Resize {
             for (int o = 0; o < n; o++) {
                 if (mode == Mode.NEAREST) {
                     map.tap(nearest(o, in, n, scale), 1);
+                } else if (mode == Mode.NEAREST_EXACT) {
+                    map.tap(nearestExact(o, in, n, scale), 1);
                 } else if (single) {
                     linear32(map, o, in, n, scale, alignCorners);
                 } else {
@@ -127,6 +137,12 @@ public final class Resize {
         if (out == 2 * in) return o >> 1;
         float scale = scaleFactor > 0 ? (float) (1.0 / scaleFactor) : (float) in / out;
         return Math.min((int) Math.floor((float) o * scale), in - 1);
+    }
+
+    /** PyTorch's {@code nearest_neighbor_exact_compute_source_index}, in float32 as there. */
+    static int nearestExact(int o, int in, int out, double scaleFactor) {
+        float scale = scaleFactor > 0 ? (float) (1.0 / scaleFactor) : (float) in / out;
+        return Math.min((int) Math.floor(((float) o + 0.5f) * scale), in - 1);
     }
 
     /** PyTorch's area_pixel_compute_scale / source_index / guard_index_and_lambda, in float64. */

@@ -101,6 +101,29 @@ class ResizeTest {
     }
 
     @Test
+    void nearestExactAndAreaMatchLoops() {
+        var gen = new Generator(7);
+        Tensor x = gen.randn(2, 2, 6, 5);
+        int[][] sizes = {{12, 10}, {4, 7}, {6, 5}, {3, 2}, {9, 15}};
+        for (int[] s : sizes) {
+            double[] expected = new double[4 * s[0] * s[1]];
+            double[] v = x.toArray();
+            for (int p = 0; p < 4; p++)
+                for (int i = 0; i < s[0]; i++)
+                    for (int j = 0; j < s[1]; j++) { // ⌊(o + ½)·in/out⌋ in exact integers
+                        int a = Math.min((2 * i + 1) * 6 / (2 * s[0]), 5), b = Math.min((2 * j + 1) * 5 / (2 * s[1]), 4);
+                        expected[(p * s[0] + i) * s[1] + j] = v[(p * 6 + a) * 5 + b];
+                    }
+            assertArrayEquals(expected, Resize.interpolate(x, s, Mode.NEAREST_EXACT).toArray(), 0);
+            assertArrayEquals(PoolTest.naiveAdaptive(v, 4, 6, 5, s[0], s[1]), Resize.interpolate(x, s, Mode.AREA).toArray(), 1e-12);
+        }
+        Tensor x1 = gen.randn(1, 2, 9);
+        assertArrayEquals(PoolTest.naiveAdaptive(x1.toArray(), 2, 1, 9, 1, 4), Resize.interpolate(x1, 0.5, Mode.AREA).toArray(), 1e-12);
+        GradCheck.gradcheck(t -> Resize.interpolate(t[0], new int[] {4, 7}, Mode.NEAREST_EXACT), x.narrow(0, 0, 1));
+        GradCheck.gradgradcheck(t -> Resize.interpolate(t[0], new int[] {4, 3}, Mode.AREA).pow(2), x.narrow(0, 0, 1));
+    }
+
+    @Test
     void gradients() {
         var gen = new Generator(4);
         Tensor x = gen.randn(1, 2, 3, 4);
@@ -167,6 +190,7 @@ class ResizeTest {
         assertMessage(() -> Resize.interpolate(Tensor.zeros(1, 2, 3), new int[] {5}, Mode.BILINEAR), "BILINEAR", "[1, 2, 3]");
         assertMessage(() -> Resize.interpolate(x, new int[] {5, 6, 7}, Mode.BILINEAR), "size [5, 6, 7]");
         assertMessage(() -> Resize.interpolate(x, new int[] {5}, Mode.NEAREST, true), "alignCorners");
+        assertMessage(() -> Resize.interpolate(Tensor.zeros(2, 3), new int[] {5}, Mode.AREA), "AREA", "[2, 3]");
         assertMessage(() -> Resize.interpolate(x, 0.1, Mode.NEAREST), "scaleFactor", "output size 0");
         assertMessage(() -> Resize.pixelShuffle(Tensor.zeros(1, 6, 2, 2), 2), "pixelShuffle", "[1, 6, 2, 2]");
         assertMessage(() -> Resize.pixelUnshuffle(Tensor.zeros(1, 1, 3, 4), 2), "pixelUnshuffle", "[1, 1, 3, 4]");
