@@ -273,6 +273,20 @@ class ConvTest {
         GradCheck.gradgradcheck(t -> Conv.conv2d(t[0], t[1], null), x, w);
     }
 
+    @Test
+    void aSmallNetworkDifferentiatesTwice() {
+        var gen = new Generator(16);
+        Tensor x = gen.randn(1, 2, 6, 6), w1 = gen.randn(3, 2, 3, 3).mul(0.5), w2 = gen.randn(3, 2, 3, 3).mul(0.5);
+        java.util.function.Function<Tensor[], Tensor> net = t -> {
+            Tensor h = Conv.conv2d(t[0], t[1], null, ConvOptions.defaults().padding(1).paddingMode(PaddingMode.REFLECT)).tanh();
+            h = Pool.avgPool2d(h, 2);
+            h = Resize.interpolate(h, new int[] {5, 5}, Resize.Mode.BILINEAR, false);
+            return Conv.convTranspose2d(h, t[2], null, 2, 1, 0, 1, 1).sin().sum();
+        };
+        GradCheck.gradcheck(net, x, w1, w2);
+        GradCheck.gradgradcheck(net, x, w1, w2);
+    }
+
     // ---- padding
 
     static double[] naivePad(double[] x, int[] shape, int[] pads, PaddingMode mode) {
