@@ -337,6 +337,7 @@ class ConvTest {
             GradCheck.gradcheck(t -> Conv.pad(t[0], pads, mode), x);
             GradCheck.gradgradcheck(t -> Conv.pad(t[0], pads, mode).pow(2), x);
         }
+        GradCheck.gradcheck(t -> Conv.pad(t[0], -1, 2, 1, -1), x); // zero padding may crop
         // replicate: the corner value is copied (left + 1)·(top + 1) times, so its gradient is that count
         Tensor leaf = Tensor.zeros(1, 1, 3, 3).requiresGrad(true);
         Conv.pad(leaf, new int[] {2, 0, 1, 0}, PaddingMode.REPLICATE).sum().backward();
