@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Pooling with the names and semantics of PyTorch's {@code torch.nn.functional}: average, max and adaptive average
  * pooling over the last dim ([n, c, l] or [c, l]) or the last two ([n, c, h, w] or [c, h, w]). The stride defaults to
- * the kernel size; padding adds at most half a kernel on each side. Output sizes round down (no ceil mode).
+ * the kernel size; padding adds at most half a kernel on each side. Output sizes round down unless ceil mode.
  *
  * <p>All are differentiable. Average pooling is linear and separable (a window average per dim), so it
  * differentiates to any order. Max pooling routes each output to the first maximum of its window (row-major scan,
@@ -29,7 +29,17 @@ public final class Pool {
 
     /** {@code F.avg_pool1d(x, kernel, stride, padding, count_include_pad=countIncludePad)}. */
     public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
-        return average("avgPool1d", 1, x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, countIncludePad);
+        return avgPool1d(x, kernel, stride, padding, false, countIncludePad);
+    }
+
+    /**
+     * {@code F.avg_pool1d(x, kernel, stride, padding, ceil_mode, count_include_pad)}: with {@code ceilMode} the output
+     * size rounds up, and a last window that hangs past the padding averages over the part inside it.
+     */
+    public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding, boolean ceilMode,
+                                   boolean countIncludePad) {
+        return average("avgPool1d", 1, x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, ceilMode,
+                countIncludePad);
     }
 
     /** {@code F.avg_pool2d(x, kernel)}. */
@@ -48,7 +58,13 @@ public final class Pool {
      * averages only the input elements it covers.
      */
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
-        return average("avgPool2d", 2, x, kernel, stride == null ? kernel : stride, padding, countIncludePad);
+        return avgPool2d(x, kernel, stride, padding, false, countIncludePad);
+    }
+
+    /** {@code F.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)}, in PyTorch's order. */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+                                   boolean countIncludePad) {
+        return average("avgPool2d", 2, x, kernel, stride == null ? kernel : stride, padding, ceilMode, countIncludePad);
     }
 
     /** {@code F.adaptive_avg_pool1d(x, size)}: window o covers [⌊o·l/size⌋, ⌈(o+1)·l/size⌉). */
@@ -75,7 +91,13 @@ public final class Pool {
 
     /** {@code F.max_pool1d(x, kernel, stride, padding)}; padding never wins (it is -∞). */
     public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding) {
-        return maximum("maxPool1d", 1, x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
+        return maxPool1d(x, kernel, stride, padding, 1, false);
+    }
+
+    /** {@code F.max_pool1d(x, kernel, stride, padding, dilation, ceil_mode)}; {@code ceilMode} rounds the size up. */
+    public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
+        return maximum("maxPool1d", 1, x, new int[] {kernel}, new int[] {stride}, new int[] {padding},
+                new int[] {dilation}, ceilMode);
     }
 
     /** {@code F.max_pool2d(x, kernel)}. */
@@ -93,7 +115,13 @@ public final class Pool {
      * both; a null stride is the kernel). A NaN in a window wins, as in PyTorch.
      */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
-        return maximum("maxPool2d", 2, x, kernel, stride == null ? kernel : stride, padding, dilation);
+        return maxPool2d(x, kernel, stride, padding, dilation, false);
+    }
+
+    /** {@code F.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)}; {@code ceilMode} rounds the size up. */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
+                                   boolean ceilMode) {
+        return maximum("maxPool2d", 2, x, kernel, stride == null ? kernel : stride, padding, dilation, ceilMode);
     }
 
     // ---- implementation
@@ -124,8 +152,11 @@ public final class Pool {
         return r;
     }
 
-    /** Output size of a window sweep, checked: the window must fit the padded input and padding be at most half. */
-    private static int outSize(String op, Tensor x, int dim, int k, int s, int p, int d) {
+    /**
+     * Output size of a window sweep, checked: the window must fit the padded input and padding be at most half. In
+     * ceil mode, as PyTorch, the size rounds up but the last window must start inside the input or left padding.
+     */
+    private static int outSize(String op, Tensor x, int dim, int k, int s, int p, int d, boolean ceil) {
         int n = x.shape[dim], extent = d * (k - 1) + 1;
         if (p > k / 2) {
             throw new IllegalArgumentException(op + ": padding " + p + " is more than half the kernel size " + k);
@@ -134,21 +165,25 @@ public final class Pool {
             throw new IllegalArgumentException(op + ": kernel " + k + (d > 1 ? " (dilation " + d + ")" : "")
                     + " is larger than the padded input (" + n + " + 2·" + p + ") in dim " + dim + " of " + Shape.str(x.shape));
         }
-        return (n + 2 * p - extent) / s + 1;
+        int out = (n + 2 * p - extent + (ceil ? s - 1 : 0)) / s + 1;
+        if (ceil && (out - 1) * s >= n + p) out--;
+        return out;
     }
 
     private static Tensor average(String op, int spatial, Tensor x, int[] kernel, int[] stride, int[] padding,
-                                  boolean countIncludePad) {
+                                  boolean ceilMode, boolean countIncludePad) {
         checkInput(op, spatial, x);
         int[] k = perDim(op, "kernel", kernel, spatial, 1), s = perDim(op, "stride", stride, spatial, 1);
         int[] p = perDim(op, "padding", padding, spatial, 0);
         Tensor out = x;
         for (int i = 0; i < spatial; i++) {
-            int dim = x.dim() - spatial + i, n = x.shape[dim], size = outSize(op, x, dim, k[i], s[i], p[i], 1);
+            int dim = x.dim() - spatial + i, n = x.shape[dim], size = outSize(op, x, dim, k[i], s[i], p[i], 1, ceilMode);
             var map = new ConvAxisMap.Builder(n, size);
             for (int o = 0; o < size; o++) {
-                int start = o * s[i] - p[i], lo = Math.max(start, 0), hi = Math.min(start + k[i], n);
-                double w = 1.0 / (countIncludePad ? k[i] : hi - lo);
+                // a window counts padding up to the padded end only (it can pass that in ceil mode)
+                int start = o * s[i] - p[i], end = Math.min(start + k[i], n + p[i]);
+                int lo = Math.max(start, 0), hi = Math.min(end, n);
+                double w = 1.0 / (countIncludePad ? end - start : hi - lo);
                 for (int j = lo; j < hi; j++) map.tap(j, w);
                 map.next();
             }
@@ -272,7 +307,7 @@ public final class Pool {
     }
 
     private static Tensor maximum(String op, int spatial, Tensor x, int[] kernel, int[] stride, int[] padding,
-                                  int[] dilation) {
+                                  int[] dilation, boolean ceilMode) {
         checkInput(op, spatial, x);
         int[] k1 = perDim(op, "kernel", kernel, spatial, 1), s1 = perDim(op, "stride", stride, spatial, 1);
         int[] p1 = perDim(op, "padding", padding, spatial, 0), d1 = perDim(op, "dilation", dilation, spatial, 1);
@@ -281,7 +316,8 @@ public final class Pool {
         int h = spatial == 2 ? x.shape[r - 2] : 1, w = x.shape[r - 1];
         int kh = spatial == 2 ? k1[0] : 1, kw = k1[spatial - 1], sh = spatial == 2 ? s1[0] : 1, sw = s1[spatial - 1];
         int ph = spatial == 2 ? p1[0] : 0, pw = p1[spatial - 1], dh = spatial == 2 ? d1[0] : 1, dw = d1[spatial - 1];
-        int oh = spatial == 2 ? outSize(op, x, r - 2, kh, sh, ph, dh) : 1, ow = outSize(op, x, r - 1, kw, sw, pw, dw);
+        int oh = spatial == 2 ? outSize(op, x, r - 2, kh, sh, ph, dh, ceilMode) : 1;
+        int ow = outSize(op, x, r - 1, kw, sw, pw, dw, ceilMode);
         int planes = Shape.size(x.shape) / Math.max(1, h * w);
         if (h * w == 0) planes = 0;
         int[] outShape = x.shape.clone();

@@ -8,10 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class PoolTest {
-    /** Window sweeps over the last two dims of planes [planes, h, w], written out; max takes the first maximum. */
+    /** PyTorch's pooling_output_shape, from its documented formula. */
+    static int pooledSize(int n, int k, int s, int p, boolean ceil) {
+        int out = (int) (ceil ? Math.ceil((n + 2.0 * p - k) / s) : Math.floor((n + 2.0 * p - k) / s)) + 1;
+        return ceil && (out - 1) * s >= n + p ? out - 1 : out;
+    }
+
     static double[] naivePool(double[] x, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                               boolean max, boolean countIncludePad) {
-        int oh = (h + 2 * ph - kh) / sh + 1, ow = (w + 2 * pw - kw) / sw + 1;
+        return naivePool(x, planes, h, w, kh, kw, sh, sw, ph, pw, max, false, countIncludePad);
+    }
+
+    /**
+     * Window sweeps over the last two dims of planes [planes, h, w], written out; max takes the first maximum, and
+     * an average counting padding divides by the part of the window inside the padded input.
+     */
+    static double[] naivePool(double[] x, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                              boolean max, boolean ceil, boolean countIncludePad) {
+        int oh = pooledSize(h, kh, sh, ph, ceil), ow = pooledSize(w, kw, sw, pw, ceil);
         double[] y = new double[planes * oh * ow];
         for (int p = 0; p < planes; p++)
             for (int i = 0; i < oh; i++)
@@ -26,7 +40,9 @@ class PoolTest {
                             acc = max ? Math.max(acc, val) : acc + val;
                             count++;
                         }
-                    y[(p * oh + i) * ow + j] = max ? acc : acc / (countIncludePad ? kh * kw : count);
+                    int rows = Math.min(i * sh - ph + kh, h + ph) - (i * sh - ph);
+                    int cols = Math.min(j * sw - pw + kw, w + pw) - (j * sw - pw);
+                    y[(p * oh + i) * ow + j] = max ? acc : acc / (countIncludePad ? rows * cols : count);
                 }
         return y;
     }
@@ -74,6 +90,53 @@ class PoolTest {
         assertArrayEquals(naivePool(x.toArray(), 6, 9, 7, 3, 3, 3, 3, 0, 0, false, true), Pool.avgPool2d(x, 3).toArray(), 1e-12);
         assertArrayEquals(naivePool(x.toArray(), 6, 9, 7, 3, 3, 3, 3, 0, 0, true, true), Pool.maxPool2d(x, 3).toArray(), 0);
         assertArrayEquals(new int[] {2, 3, 3, 2}, Pool.maxPool2d(x, 3).shape());
+    }
+
+    @Test
+    void ceilModeMatchesLoops() {
+        var gen = new Generator(7);
+        Tensor x = gen.randn(2, 2, 7, 8);
+        int[][] params = {{2, 2, 2, 2, 0, 0}, {3, 3, 2, 3, 1, 1}, {3, 2, 3, 2, 1, 0}, {2, 3, 3, 3, 1, 1}};
+        for (int[] q : params) {
+            int[] k = {q[0], q[1]}, st = {q[2], q[3]}, pd = {q[4], q[5]};
+            for (boolean include : new boolean[] {true, false}) {
+                assertArrayEquals(naivePool(x.toArray(), 4, 7, 8, q[0], q[1], q[2], q[3], q[4], q[5], false, true, include),
+                        Pool.avgPool2d(x, k, st, pd, true, include).toArray(), 1e-12);
+            }
+            Tensor m = Pool.maxPool2d(x, k, st, pd, new int[] {1}, true);
+            assertArrayEquals(naivePool(x.toArray(), 4, 7, 8, q[0], q[1], q[2], q[3], q[4], q[5], true, true, true), m.toArray(), 0);
+            assertEquals(pooledSize(7, q[0], q[2], q[4], true), m.shape()[2]);
+        }
+        assertArrayEquals(new int[] {2, 2, 4, 4}, Pool.maxPool2d(x, new int[] {2}, null, new int[] {0}, new int[] {1}, true).shape());
+        Tensor x1 = gen.randn(1, 3, 10);
+        assertArrayEquals(naivePool(x1.toArray(), 3, 1, 10, 1, 3, 1, 3, 0, 1, false, true, true),
+                Pool.avgPool1d(x1, 3, 3, 1, true, true).toArray(), 1e-12);
+        assertArrayEquals(naivePool(x1.toArray(), 3, 1, 10, 1, 4, 1, 3, 0, 0, true, true, true),
+                Pool.maxPool1d(x1, 4, 3, 0, 1, true).toArray(), 0);
+        GradCheck.gradcheck(t -> Pool.avgPool2d(t[0], new int[] {3}, new int[] {2}, new int[] {1}, true, true), x.narrow(0, 0, 1));
+        GradCheck.gradcheck(t -> Pool.maxPool2d(t[0], new int[] {3}, new int[] {2}, new int[] {0}, new int[] {1}, true), x.narrow(0, 0, 1));
+    }
+
+    @Test
+    void dilatedMaxPoolMatchesLoops() {
+        var gen = new Generator(8);
+        Tensor x = gen.randn(1, 2, 9, 8);
+        Tensor y = Pool.maxPool2d(x, new int[] {2, 3}, new int[] {2, 1}, new int[] {1, 1}, new int[] {3, 2});
+        // dilation d: a window of k taps d apart, written out here
+        int oh = (9 + 2 - 3 * 1 - 1) / 2 + 1, ow = (8 + 2 - 2 * 2 - 1) + 1;
+        double[] v = x.toArray(), expected = new double[2 * oh * ow];
+        for (int p = 0; p < 2; p++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++) {
+                    double m = Double.NEGATIVE_INFINITY;
+                    for (int u = 0; u < 2; u++)
+                        for (int t = 0; t < 3; t++) {
+                            int a = i * 2 - 1 + 3 * u, b = j - 1 + 2 * t;
+                            if (a >= 0 && a < 9 && b >= 0 && b < 8) m = Math.max(m, v[(p * 9 + a) * 8 + b]);
+                        }
+                    expected[(p * oh + i) * ow + j] = m;
+                }
+        assertArrayEquals(expected, y.toArray(), 0);
     }
 
     @Test
