@@ -10,6 +10,13 @@ import java.util.Arrays;
  */
 record ConvAxisMap(int inSize, int outSize, int[] start, int[] index, double[] weight) {
 
+    /** Whether every output copies one input (padding, nearest): the forward is then a plain gather. */
+    boolean copies() {
+        if (index.length != outSize) return false;
+        for (int o = 0; o < outSize; o++) if (start[o] != o || weight[o] != 1) return false;
+        return true;
+    }
+
     /** Taps collected in output order. */
     static final class Builder {
         private final int inSize, outSize;
@@ -56,7 +63,11 @@ record ConvAxisMap(int inSize, int outSize, int[] start, int[] index, double[] w
         return Tensor.apply(new Fn(this, d, false), x);
     }
 
-    private record Fn(ConvAxisMap map, int dim, boolean adjoint) implements CustomFunction {
+    private record Fn(ConvAxisMap map, int dim, boolean adjoint, boolean copies) implements CustomFunction {
+        Fn(ConvAxisMap map, int dim, boolean adjoint) {
+            this(map, dim, adjoint, !adjoint && map.copies());
+        }
+
         @Override
         public int[] shape(int[]... in) {
             int[] s = in[0].clone();
@@ -83,6 +94,14 @@ record ConvAxisMap(int inSize, int outSize, int[] start, int[] index, double[] w
             int nIn = map.inSize, nOut = map.outSize;
             int[] start = map.start, index = map.index;
             double[] weight = map.weight;
+            if (copies) {
+                for (int b = 0; b < outer; b++) {
+                    int xb = b * nIn * inner, yb = b * nOut * inner;
+                    if (inner == 1) for (int o = 0; o < nOut; o++) y[yb + o] = x[xb + index[o]];
+                    else for (int o = 0; o < nOut; o++) System.arraycopy(x, xb + index[o] * inner, y, yb + o * inner, inner);
+                }
+                return;
+            }
             if (inner == 1) { // the last dim: one sum (or scatter) per output, no inner loop
                 for (int b = 0; b < outer; b++) {
                     int xb = b * (adjoint ? nOut : nIn), yb = b * (adjoint ? nIn : nOut);
@@ -116,6 +135,14 @@ record ConvAxisMap(int inSize, int outSize, int[] start, int[] index, double[] w
             int nIn = map.inSize, nOut = map.outSize;
             int[] start = map.start, index = map.index;
             double[] weight = map.weight;
+            if (copies) {
+                for (int b = 0; b < outer; b++) {
+                    int xb = b * nIn * inner, yb = b * nOut * inner;
+                    if (inner == 1) for (int o = 0; o < nOut; o++) y[yb + o] = x[xb + index[o]];
+                    else for (int o = 0; o < nOut; o++) System.arraycopy(x, xb + index[o] * inner, y, yb + o * inner, inner);
+                }
+                return;
+            }
             if (inner == 1) { // the last dim: one sum (or scatter) per output, no inner loop
                 for (int b = 0; b < outer; b++) {
                     int xb = b * (adjoint ? nOut : nIn), yb = b * (adjoint ? nIn : nOut);

@@ -109,25 +109,30 @@ public final class Resize {
             return spatial == 1 ? Pool.adaptiveAvgPool1d(x, size[0]) : Pool.adaptiveAvgPool2d(x, size);
         }
         boolean single = x.dtype == DType.FLOAT32;
-        Tensor out = x;
+        ConvAxisMap[] maps = new ConvAxisMap[spatial];
         for (int i = 0; i < spatial; i++) {
-            int dim = x.dim() - spatial + i, in = x.shape[dim], n = size[i];
+            int in = x.shape[x.dim() - spatial + i], n = size[i];
             double scale = scales == null ? 0 : scales[i];
             var map = new ConvAxisMap.Builder(in, n);
             for (int o = 0; o < n; o++) {
-                if (mode == Mode.NEAREST) {
-                    map.tap(nearest(o, in, n, scale), 1);
-                } else if (mode == Mode.NEAREST_EXACT) {
-                    map.tap(nearestExact(o, in, n, scale), 1);
-                } else if (single) {
-                    linear32(map, o, in, n, scale, alignCorners);
-                } else {
-                    linear64(map, o, in, n, scale, alignCorners);
+                switch (mode) {
+                    case NEAREST -> map.tap(nearest(o, in, n, scale), 1);
+                    case NEAREST_EXACT -> map.tap(nearestExact(o, in, n, scale), 1);
+                    default -> {
+                        if (single) linear32(map, o, in, n, scale, alignCorners);
+                        else linear64(map, o, in, n, scale, alignCorners);
+                    }
                 }
                 map.next();
             }
-            out = map.build().apply(out, dim);
+            maps[i] = map.build();
         }
+        // the maps commute; the one along the last dim runs element by element, so it goes where the tensor is
+        // smaller: first when the height grows
+        int r = x.dim();
+        if (spatial == 2 && size[0] > x.shape[r - 2]) return maps[0].apply(maps[1].apply(x, r - 1), r - 2);
+        Tensor out = x;
+        for (int i = 0; i < spatial; i++) out = maps[i].apply(out, r - spatial + i);
         return out;
     }
 
