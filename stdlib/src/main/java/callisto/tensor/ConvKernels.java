@@ -16,7 +16,9 @@ final class ConvKernels {
     /**
      * A convolution from an input [n, c, inH, inW] to an output [n, o, outH, outW] with a weight
      * [o, c / groups, kH, kW]. Output sizes are explicit (not derived from the others), so a transposed
-     * convolution's output padding is simply a larger input; positions outside the input read zero.
+     * convolution's output padding is simply a larger input; positions outside the input read zero. {@code pH} and
+     * {@code pW} are the padding before the input; the padding after is whatever the output size implies, which is
+     * how {@code padding='same'} with an even kernel pads one more after.
      */
     record Geometry(int n, int c, int o, int groups, int inH, int inW, int outH, int outW, int kH, int kW,
                     int sH, int sW, int pH, int pW, int dH, int dW) {
