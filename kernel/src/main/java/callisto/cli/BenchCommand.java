@@ -25,23 +25,24 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cells", description = "Trivial cells to time after warm-up (default ${DEFAULT-VALUE}).")
     int cells = 2000;
 
-    @Option(names = "--suite", description = "engine, tensor or all (default ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", description = "engine, tensor, numerics or all (default ${DEFAULT-VALUE}).")
     String suite = "engine";
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("engine", "tensor", "all").contains(suite)) {
-            System.err.println("callisto bench: --suite " + suite + ": expected engine, tensor or all");
+        if (!List.of("engine", "tensor", "numerics", "all").contains(suite)) {
+            System.err.println("callisto bench: --suite " + suite + ": expected engine, tensor, numerics or all");
             return 2;
         }
         var out = System.out;
         out.println("| measure | median | mean | min | max |");
         out.println("| --- | --- | --- | --- | --- |");
-        if (!suite.equals("tensor")) {
+        if (suite.equals("engine") || suite.equals("all")) {
             out.println(row("cold start of `./callisto run` on a one-cell notebook (s)", coldStarts(), 1));
             out.println(row("trivial cell `1 + 1` after warm-up (ms)", trivialCells(), 1e3));
         }
-        if (!suite.equals("engine")) tensor(out);
+        if (suite.equals("tensor") || suite.equals("all")) tensor(out);
+        if (suite.equals("numerics") || suite.equals("all")) NumericsBench.run(out);
         return 0;
     }
 
@@ -71,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Seconds per call, in 7 batches after a warm-up batch. */
-    private static double[] perOp(java.util.function.Supplier<Object> op, int loop) {
+    static double[] perOp(java.util.function.Supplier<Object> op, int loop) {
         Object sink = null;
         for (int i = 0; i < loop; i++) sink = op.get();
         double[] t = new double[7];
@@ -133,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String row(String name, double[] xs, double scale) {
+    static String row(String name, double[] xs, double scale) {
         double[] s = xs.clone();
         Arrays.sort(s);
         double mean = Arrays.stream(s).average().orElse(Double.NaN);
