@@ -4,6 +4,7 @@ import callisto.runtime.Cancellation;
 import callisto.tensor.DType;
 import callisto.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The forward computations of {@link Linalg} on whole batches: copies the (broadcast, same-batch) operands out
@@ -12,6 +13,18 @@ import java.util.Arrays;
  */
 final class Batched {
     private Batched() {
+    }
+
+    /** One call per matrix in batch order: on the LAPACK thread for the native backend, else here. */
+    private static void forEach(boolean nat, int count, IntConsumer body) {
+        if (nat) {
+            LapackThread.forEach(count, body);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            Cancellation.check();
+            body.accept(i);
+        }
     }
 
     static int rows(Tensor t) {
@@ -64,15 +77,14 @@ final class Batched {
         int n = rows(a), k = cols(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             int info = nat ? NativeLapack.solve(single, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solve(n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
             if (info > 0) {
                 throw new ArithmeticException("solve: " + which("A", a, i) + " is singular (U[" + (info - 1) + ", "
                         + (info - 1) + "] = 0 in its LU factorisation); B has shape " + Arrays.toString(b.shape()));
             }
-        }
+        });
         return result(x, a.dtype(), b.shape());
     }
 
@@ -81,15 +93,14 @@ final class Batched {
         int n = rows(a), k = left ? cols(b) : rows(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             int info = nat ? NativeLapack.solveTriangular(single, upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solveTriangular(upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
             if (info > 0) {
                 throw new ArithmeticException("solveTriangular: " + which("A", a, i) + " is singular (its diagonal element "
                         + (info - 1) + " is 0); B has shape " + Arrays.toString(b.shape()));
             }
-        }
+        });
         return result(x, a.dtype(), b.shape());
     }
 
@@ -98,15 +109,14 @@ final class Batched {
         int n = rows(a), count = batchCount(a);
         double[] av = a.toArray(), l = new double[count * n * n];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             int info = nat ? NativeLapack.cholesky(single, n, av, i * n * n, l, i * n * n)
                     : JavaLapack.cholesky(n, av, i * n * n, l, i * n * n);
             if (info > 0) {
                 throw new ArithmeticException("cholesky: " + which("A", a, i) + " is not positive definite: its leading minor of order "
                         + info + " is not positive");
             }
-        }
+        });
         return result(l, a.dtype(), a.shape());
     }
 
@@ -115,13 +125,12 @@ final class Batched {
         int m = rows(a), n = cols(a), k = Math.min(m, n), count = batchCount(a), size = m * k + k * n;
         double[] av = a.toArray(), out = new double[count * size], q = new double[m * k], r = new double[k * n];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             if (nat) NativeLapack.qr(single, m, n, av, i * m * n, q, 0, r, 0);
             else JavaLapack.qr(m, n, av, i * m * n, q, 0, r, 0);
             System.arraycopy(q, 0, out, i * size, m * k);
             System.arraycopy(r, 0, out, i * size + m * k, k * n);
-        }
+        });
         return result(out, a.dtype(), withMatrix(batchShape(a), size));
     }
 
@@ -130,12 +139,11 @@ final class Batched {
         int n = rows(a), count = batchCount(a), size = n + n * n;
         double[] av = a.toArray(), out = new double[count * size];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             int info = nat ? NativeLapack.eigh(single, n, av, i * n * n, out, i * size, out, i * size + n)
                     : JavaLapack.eigh(n, av, i * n * n, out, i * size, out, i * size + n);
             if (info > 0) throw new ArithmeticException("eigh: the algorithm did not converge for " + which("A", a, i));
-        }
+        });
         return result(out, a.dtype(), withMatrix(batchShape(a), size));
     }
 
@@ -144,13 +152,12 @@ final class Batched {
         int m = rows(a), n = cols(a), k = Math.min(m, n), count = batchCount(a), size = m * k + k + k * n;
         double[] av = a.toArray(), out = new double[count * size];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             int o = i * size;
             int info = nat ? NativeLapack.svd(single, m, n, av, i * m * n, out, o, out, o + m * k, out, o + m * k + k)
                     : JavaLapack.svd(m, n, av, i * m * n, out, o, out, o + m * k, out, o + m * k + k);
             if (info > 0) throw new ArithmeticException("svd: the algorithm did not converge for " + which("A", a, i));
-        }
+        });
         return result(out, a.dtype(), withMatrix(batchShape(a), size));
     }
 
@@ -166,12 +173,11 @@ final class Batched {
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
         double rcond = rcond(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             int info = nat ? NativeLapack.lstsq(single, m, n, k, av, i * m * n, bv, i * m * k, x, i * n * k, rcond)
                     : JavaLapack.lstsq(m, n, k, av, i * m * n, bv, i * m * k, x, i * n * k, rcond);
             if (info > 0) throw new ArithmeticException("lstsq: the SVD did not converge for " + which("A", a, i));
-        }
+        });
         return result(x, a.dtype(), withMatrix(batchShape(a), n, k));
     }
 
@@ -181,12 +187,11 @@ final class Batched {
         double[] av = a.toArray(), one = new double[3];
         double[][] out = new double[3][count];
         boolean nat = Linalg.nativeEnabled(), single = single(a);
-        for (int i = 0; i < count; i++) {
-            Cancellation.check();
+        forEach(nat, count, i -> {
             if (nat) NativeLapack.det(single, n, av, i * n * n, one);
             else JavaLapack.det(n, av, i * n * n, one);
             for (int j = 0; j < 3; j++) out[j][i] = one[j];
-        }
+        });
         return out;
     }
 }

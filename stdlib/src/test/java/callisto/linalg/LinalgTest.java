@@ -421,6 +421,30 @@ class LinalgTest {
         }
     }
 
+    @Test
+    void largeNativeSolveFromASmallStackThread() throws Exception {
+        Assumptions.assumeTrue(Linalg.nativeAvailable(), "OpenBLAS missing");
+        Linalg.useNative(true);
+        var g = new Generator(15);
+        Tensor a = general(g, new int[] {2}, 256), b = g.randn(2, 256, 3);
+        a.matmul(a); // 256³ lets Gemm give OpenBLAS all cores, so its threaded getrf runs below
+        Tensor[] x = new Tensor[1];
+        Throwable[] failure = new Throwable[1];
+        // threaded getrf/potrf need more stack than this; LapackThread must carry the calls
+        Thread t = new Thread(null, () -> {
+            try {
+                x[0] = Linalg.solve(a, b);
+                Linalg.cholesky(spd(g, new int[0], 256));
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "small-stack", 256 << 10);
+        t.start();
+        t.join();
+        if (failure[0] != null) throw new AssertionError(failure[0]);
+        close(b.toArray(), mul(a.toArray(), x[0].toArray(), 2, 256, 256, 3), 1e-10, "A X - B");
+    }
+
     // ---- errors
 
     @ParameterizedTest
