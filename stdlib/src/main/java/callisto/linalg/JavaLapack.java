@@ -200,6 +200,12 @@ final class JavaLapack {
                     double apq = s[p * n + q];
                     if (apq == 0) continue;
                     double app = s[p * n + p], aqq = s[q * n + q];
+                    // negligible beside both diagonal entries: rounding could never rotate it away, so drop it
+                    double big = 100 * Math.abs(apq);
+                    if (sweep > 3 && Math.abs(app) + big == Math.abs(app) && Math.abs(aqq) + big == Math.abs(aqq)) {
+                        s[p * n + q] = s[q * n + p] = 0;
+                        continue;
+                    }
                     double theta = (aqq - app) / (2 * apq);
                     double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
                     if (theta == 0) t = 1;
@@ -248,6 +254,7 @@ final class JavaLapack {
         double[] g = transpose(a, aOff, m, n), vt = new double[n * n];
         for (int i = 0; i < n; i++) vt[i * n + i] = 1;
         int info = 1;
+        double tol = EPS * m;
         for (int sweep = 0; sweep < MAX_SWEEPS && info != 0; sweep++) {
             boolean rotated = false;
             for (int i = 0; i < n - 1; i++) {
@@ -259,7 +266,8 @@ final class JavaLapack {
                         beta += y * y;
                         gamma += x * y;
                     }
-                    if (gamma == 0 || Math.abs(gamma) <= EPS * Math.sqrt(alpha * beta)) continue;
+                    // columns orthogonal to working precision (sqrt(m)·eps in LAPACK's gesvj; a little looser here)
+                    if (gamma == 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
                     rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);
                     double t = Math.signum(zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));

@@ -16,7 +16,8 @@ import java.util.List;
  * pure-JVM implementation (LU with partial pivoting, substitution, Cholesky, Householder QR, cyclic Jacobi for
  * {@link #eigh}, one-sided Jacobi for {@link #svd}; float32 is computed in double there and rounded). The system
  * property {@code callisto.linalg.native} ({@code auto}, default; {@code true}; {@code false}) picks the initial
- * backend and {@link #useNative} switches it. The two agree to rounding where the result is unique; eigenvector
+ * backend and {@link #useNative} switches it; {@code auto} keeps matrices under
+ * {@value #AUTO_NATIVE_MIN_SIZE}×{@value #AUTO_NATIVE_MIN_SIZE} in Java, where a downcall costs more than the work. The two agree to rounding where the result is unique; eigenvector
  * and singular vector signs may differ between them, as between LAPACK builds.
  *
  * <p><b>Gradients.</b> Each function is a {@link CustomFunction} whose backward is written in tensor operations
@@ -34,7 +35,16 @@ import java.util.List;
  * matrix ({@code ArithmeticException}) name the function, the argument's shape and the failing batch index.
  */
 public final class Linalg {
-    private static volatile boolean nativeOn = initialBackend();
+    /**
+     * Under {@code auto}, matrices smaller than this (largest side) stay in Java: measured (2 shared cores), a
+     * 4×4 solve took ~3 µs in Java and ~25 µs through LAPACK (the downcall and copies dominate); at 8 they were
+     * even, from 16 on LAPACK won (5× for eigh/svd at 32).
+     */
+    static final int AUTO_NATIVE_MIN_SIZE = 8;
+
+    private enum Mode { AUTO, NATIVE, JAVA }
+
+    private static volatile Mode mode = initialBackend();
 
     private Linalg() {
     }
@@ -57,15 +67,15 @@ public final class Linalg {
 
     // ---- backend
 
-    private static boolean initialBackend() {
+    private static Mode initialBackend() {
         String p = System.getProperty("callisto.linalg.native", "auto").strip().toLowerCase();
         return switch (p) {
-            case "auto" -> NativeLapack.available();
+            case "auto" -> Mode.AUTO;
             case "true" -> {
                 requireNative();
-                yield true;
+                yield Mode.NATIVE;
             }
-            case "false" -> false;
+            case "false" -> Mode.JAVA;
             default -> throw new IllegalArgumentException("callisto.linalg.native: " + p + ": expected auto, true or false");
         };
     }
@@ -82,24 +92,43 @@ public final class Linalg {
         return NativeLapack.available();
     }
 
-    /** Chooses LAPACK ({@code true}; fails when it did not load) or the pure-JVM backend, for all threads. */
+    /**
+     * Forces LAPACK ({@code true}; fails when it did not load) or the pure-JVM backend for every size, on all
+     * threads; {@link #useAutomaticBackend} undoes it.
+     */
     public static void useNative(boolean on) {
         if (on) requireNative();
-        nativeOn = on;
+        mode = on ? Mode.NATIVE : Mode.JAVA;
     }
 
-    /** Whether LAPACK is in use. */
+    /** The default: LAPACK when it loaded, except for matrices under {@value #AUTO_NATIVE_MIN_SIZE} on a side. */
+    public static void useAutomaticBackend() {
+        mode = Mode.AUTO;
+    }
+
+    /** Whether LAPACK serves matrices of {@value #AUTO_NATIVE_MIN_SIZE} and more on a side. */
     public static boolean usingNative() {
-        return nativeOn;
+        return mode == Mode.NATIVE || mode == Mode.AUTO && NativeLapack.available();
     }
 
-    /** The backend in use, e.g. {@code lapack (libopenblas.so.0)} or {@code java}. */
+    /** The backend in use, e.g. {@code auto: lapack (libopenblas.so.0) from 8×8, else java} or {@code java}. */
     public static String backend() {
-        return nativeOn ? "lapack (" + NativeLapack.PATH + ")" : "java";
+        String lapack = "lapack (" + NativeLapack.PATH + ")";
+        return switch (mode) {
+            case NATIVE -> lapack;
+            case JAVA -> "java";
+            case AUTO -> NativeLapack.available() ? "auto: " + lapack + " from " + AUTO_NATIVE_MIN_SIZE + "×"
+                    + AUTO_NATIVE_MIN_SIZE + ", else java" : "auto: java (" + NativeLapack.FAILURE + ")";
+        };
     }
 
-    static boolean nativeEnabled() {
-        return nativeOn;
+    /** Whether LAPACK computes on rows×cols matrices now. */
+    static boolean nativeFor(int rows, int cols) {
+        return switch (mode) {
+            case NATIVE -> true;
+            case JAVA -> false;
+            case AUTO -> NativeLapack.available() && Math.max(rows, cols) >= AUTO_NATIVE_MIN_SIZE;
+        };
     }
 
     // ---- argument checks

@@ -19,11 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * made sign-invariant (squared vector entries) since eigenvector signs are arbitrary.
  */
 class LinalgGradTest {
-    private static final boolean INITIAL = Linalg.usingNative();
-
     @AfterEach
     void restore() {
-        Linalg.useNative(INITIAL);
+        Linalg.useAutomaticBackend();
     }
 
     static Stream<String> backends() {

@@ -24,8 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * batched, in float64 and float32, on both backends; the backends against each other.
  */
 class LinalgTest {
-    private static final boolean INITIAL = Linalg.usingNative();
-
     @BeforeAll
     static void report() {
         System.out.println("LinalgTest: default backend " + Linalg.backend() + "; native "
@@ -34,7 +32,7 @@ class LinalgTest {
 
     @AfterEach
     void restore() {
-        Linalg.useNative(INITIAL);
+        Linalg.useAutomaticBackend();
     }
 
     static Stream<String> backends() {
@@ -287,6 +285,27 @@ class LinalgTest {
         assertTrue(s[2] < 1e-12 && s[3] < 1e-12, "two zero singular values: " + Arrays.toString(s));
     }
 
+    @ParameterizedTest
+    @MethodSource("backends")
+    void jacobiConvergesOnManyRandomMatrices(String backend) {
+        use(backend);
+        // this stream once held an 8×8 (index 203) that a too strict orthogonality test left rotating forever
+        var g = new Generator(1);
+        g.randn(1250, 4, 4);
+        g.randn(1250, 4, 1);
+        int count = 312, n = 8;
+        Tensor a = g.randn(count, n, n);
+        var svd = Linalg.svd(a);
+        double[] us = svd.u().toArray(), s = svd.s().toArray();
+        for (int b = 0; b < count; b++) for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) us[b * n * n + i * n + j] *= s[b * n + j];
+        close(a.toArray(), mul(us, svd.vh().toArray(), count, n, n, n), 1e-12, "U S Vh - A");
+        Tensor sym = a.add(a.transpose(-2, -1));
+        var e = Linalg.eigh(sym);
+        double[] v = e.eigenvectors().toArray(), w = e.eigenvalues().toArray(), vw = v.clone();
+        for (int b = 0; b < count; b++) for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) vw[b * n * n + i * n + j] *= w[b * n + j];
+        close(vw, mul(sym.toArray(), v, count, n, n, n), 1e-12, "A V - V diag(w)");
+    }
+
     // ---- least squares and pseudo-inverse
 
     @ParameterizedTest
@@ -443,6 +462,19 @@ class LinalgTest {
         t.join();
         if (failure[0] != null) throw new AssertionError(failure[0]);
         close(b.toArray(), mul(a.toArray(), x[0].toArray(), 2, 256, 256, 3), 1e-10, "A X - B");
+    }
+
+    @Test
+    void automaticBackendSendsSmallMatricesToJava() {
+        Linalg.useAutomaticBackend();
+        assertEquals(Linalg.nativeAvailable(), Linalg.usingNative());
+        assertTrue(!Linalg.nativeFor(Linalg.AUTO_NATIVE_MIN_SIZE - 1, 3));
+        assertEquals(Linalg.nativeAvailable(), Linalg.nativeFor(3, Linalg.AUTO_NATIVE_MIN_SIZE));
+        var g = new Generator(16);
+        for (int n : new int[] {3, Linalg.AUTO_NATIVE_MIN_SIZE + 1}) {
+            Tensor a = general(g, new int[] {2}, n), b = g.randn(2, n, 2);
+            close(b.toArray(), mul(a.toArray(), Linalg.solve(a, b).toArray(), 2, n, n, 2), 1e-12, "auto, n = " + n);
+        }
     }
 
     // ---- errors
