@@ -16,15 +16,21 @@ final class Batched {
     }
 
     /** One call per matrix in batch order: on the LAPACK thread for the native backend, else here. */
-    private static void forEach(boolean nat, int count, IntConsumer body) {
+    private static void forEach(boolean nat, int count, long work, IntConsumer body) {
         if (nat) {
-            LapackThread.forEach(count, body);
+            LapackThread.forEach(count, work, body);
             return;
         }
         for (int i = 0; i < count; i++) {
             Cancellation.check();
             body.accept(i);
         }
+    }
+
+    /** n³ for the largest side n of A's matrices: the work measure for threading. */
+    private static long cube(Tensor a) {
+        long n = Math.max(rows(a), cols(a));
+        return n * n * n;
     }
 
     static int rows(Tensor t) {
@@ -77,7 +83,7 @@ final class Batched {
         int n = rows(a), k = cols(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeFor(n, n), single = single(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.solve(single, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solve(n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
             if (info > 0) {
@@ -93,7 +99,7 @@ final class Batched {
         int n = rows(a), k = left ? cols(b) : rows(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeFor(n, n), single = single(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.solveTriangular(single, upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solveTriangular(upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
             if (info > 0) {
@@ -109,7 +115,7 @@ final class Batched {
         int n = rows(a), count = batchCount(a);
         double[] av = a.toArray(), l = new double[count * n * n];
         boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.cholesky(single, n, av, i * n * n, l, i * n * n)
                     : JavaLapack.cholesky(n, av, i * n * n, l, i * n * n);
             if (info > 0) {
@@ -125,7 +131,7 @@ final class Batched {
         int m = rows(a), n = cols(a), k = Math.min(m, n), count = batchCount(a), size = m * k + k * n;
         double[] av = a.toArray(), out = new double[count * size], q = new double[m * k], r = new double[k * n];
         boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             if (nat) NativeLapack.qr(single, m, n, av, i * m * n, q, 0, r, 0);
             else JavaLapack.qr(m, n, av, i * m * n, q, 0, r, 0);
             System.arraycopy(q, 0, out, i * size, m * k);
@@ -139,7 +145,7 @@ final class Batched {
         int n = rows(a), count = batchCount(a), size = n + n * n;
         double[] av = a.toArray(), out = new double[count * size];
         boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.eigh(single, n, av, i * n * n, out, i * size, out, i * size + n)
                     : JavaLapack.eigh(n, av, i * n * n, out, i * size, out, i * size + n);
             if (info > 0) throw new ArithmeticException("eigh: the algorithm did not converge for " + which("A", a, i));
@@ -152,7 +158,7 @@ final class Batched {
         int m = rows(a), n = cols(a), k = Math.min(m, n), count = batchCount(a), size = m * k + k + k * n;
         double[] av = a.toArray(), out = new double[count * size];
         boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             int o = i * size;
             int info = nat ? NativeLapack.svd(single, m, n, av, i * m * n, out, o, out, o + m * k, out, o + m * k + k)
                     : JavaLapack.svd(m, n, av, i * m * n, out, o, out, o + m * k, out, o + m * k + k);
@@ -173,7 +179,7 @@ final class Batched {
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
         double rcond = rcond(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.lstsq(single, m, n, k, av, i * m * n, bv, i * m * k, x, i * n * k, rcond)
                     : JavaLapack.lstsq(m, n, k, av, i * m * n, bv, i * m * k, x, i * n * k, rcond);
             if (info > 0) throw new ArithmeticException("lstsq: the SVD did not converge for " + which("A", a, i));
@@ -187,7 +193,7 @@ final class Batched {
         double[] av = a.toArray(), one = new double[3];
         double[][] out = new double[3][count];
         boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
-        forEach(nat, count, i -> {
+        forEach(nat, count, cube(a), i -> {
             if (nat) NativeLapack.det(single, n, av, i * n * n, one);
             else JavaLapack.det(n, av, i * n * n, one);
             for (int j = 0; j < 3; j++) out[j][i] = one[j];

@@ -30,12 +30,15 @@ final class LapackThread {
     private LapackThread() {
     }
 
-    /** Runs {@code body(0) .. body(count - 1)} in order on the LAPACK thread; its exceptions reach the caller. */
-    static void forEach(int count, IntConsumer body) {
+    /**
+     * Runs {@code body(0) .. body(count - 1)} in order on the LAPACK thread, OpenBLAS threaded for matrices of
+     * {@code work} (n³); the body's exceptions reach the caller.
+     */
+    static void forEach(int count, long work, IntConsumer body) {
         AtomicBoolean abort = new AtomicBoolean();
-        Future<?> done = EXECUTOR.submit(() -> {
+        Future<?> done = EXECUTOR.submit(() -> NativeLapack.withThreads(work, () -> {
             for (int i = 0; i < count && !abort.get(); i++) body.accept(i);
-        });
+        }));
         while (true) {
             try {
                 done.get(20, TimeUnit.MILLISECONDS);

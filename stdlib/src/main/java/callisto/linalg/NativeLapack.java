@@ -43,8 +43,16 @@ final class NativeLapack {
             "trtrs", new int[] {10, 3}, "geqrf", new int[] {8, 0}, "orgqr", new int[] {9, 0},
             "syevd", new int[] {11, 2}, "gesdd", new int[] {14, 1}, "gelsd", new int[] {14, 0});
 
-    private record Lib(Map<String, MethodHandle> handles, String path, String failure) {
+    private record Lib(Map<String, MethodHandle> handles, MethodHandle getThreads, MethodHandle setThreads,
+                       String path, String failure) {
     }
+
+    /**
+     * Smallest per-matrix n³ run on all cores: {@code Gemm}'s threshold for products (measured there), which is
+     * what LAPACK's blocked factorisations spend their time in. Smaller ones run on one thread.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 24;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private static final Lib LIB = load();
     /** The library file that loaded, or null. */
@@ -77,12 +85,47 @@ final class NativeLapack {
                                 lib.findOrThrow(p + e.getKey() + "_"), FunctionDescriptor.ofVoid(args)));
                     }
                 }
-                return new Lib(Map.copyOf(handles), name, null);
+                // OpenBLAS's thread count is one global shared with Gemm, which caches what it set: so we set ours
+                // around each batch and put Gemm's back. Not when the user fixed the count.
+                MethodHandle get = null, set = null;
+                if (System.getenv("OPENBLAS_NUM_THREADS") == null && System.getenv("OMP_NUM_THREADS") == null) {
+                    var g = lib.find("openblas_get_num_threads");
+                    var st = lib.find("openblas_set_num_threads");
+                    if (g.isPresent() && st.isPresent()) {
+                        get = linker.downcallHandle(g.get(), FunctionDescriptor.of(JAVA_INT));
+                        set = linker.downcallHandle(st.get(), FunctionDescriptor.ofVoid(JAVA_INT));
+                    }
+                }
+                return new Lib(Map.copyOf(handles), get, set, name, null);
             } catch (Throwable t) {
                 why.append(name).append(": ").append(t.getMessage()).append("; ");
             }
         }
-        return new Lib(null, null, why.toString());
+        return new Lib(null, null, null, null, why.toString());
+    }
+
+    /** Runs {@code r} with OpenBLAS on as many threads as matrices of {@code n³ = work} deserve, then restores. */
+    static void withThreads(long work, Runnable r) {
+        if (LIB.setThreads == null) {
+            r.run();
+            return;
+        }
+        int want = work >= PARALLEL_MIN_WORK ? CORES : 1, before;
+        try {
+            before = (int) LIB.getThreads.invokeExact();
+            if (before != want) LIB.setThreads.invokeExact(want);
+        } catch (Throwable t) {
+            throw new IllegalStateException("openblas_set_num_threads failed", t);
+        }
+        try {
+            r.run();
+        } finally {
+            try {
+                if (before != want) LIB.setThreads.invokeExact(before);
+            } catch (Throwable t) {
+                throw new IllegalStateException("openblas_set_num_threads failed", t);
+            }
+        }
     }
 
     private static void call(boolean single, String routine, Object... args) {
