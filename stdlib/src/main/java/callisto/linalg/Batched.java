@@ -82,7 +82,7 @@ final class Batched {
     static Tensor solve(Tensor a, Tensor b) {
         int n = rows(a), k = cols(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
-        boolean nat = Linalg.nativeFor(n, n), single = single(a);
+        boolean nat = Linalg.nativeFor(n, n, false), single = single(a);
         forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.solve(single, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solve(n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
@@ -98,7 +98,7 @@ final class Batched {
     static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean left, boolean unit) {
         int n = rows(a), k = left ? cols(b) : rows(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
-        boolean nat = Linalg.nativeFor(n, n), single = single(a);
+        boolean nat = Linalg.nativeFor(n, n, false), single = single(a);
         forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.solveTriangular(single, upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solveTriangular(upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
@@ -114,7 +114,7 @@ final class Batched {
     static Tensor cholesky(Tensor a) {
         int n = rows(a), count = batchCount(a);
         double[] av = a.toArray(), l = new double[count * n * n];
-        boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
+        boolean nat = Linalg.nativeFor(rows(a), cols(a), false), single = single(a);
         forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.cholesky(single, n, av, i * n * n, l, i * n * n)
                     : JavaLapack.cholesky(n, av, i * n * n, l, i * n * n);
@@ -130,7 +130,7 @@ final class Batched {
     static Tensor qr(Tensor a) {
         int m = rows(a), n = cols(a), k = Math.min(m, n), count = batchCount(a), size = m * k + k * n;
         double[] av = a.toArray(), out = new double[count * size], q = new double[m * k], r = new double[k * n];
-        boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
+        boolean nat = Linalg.nativeFor(rows(a), cols(a), false), single = single(a);
         forEach(nat, count, cube(a), i -> {
             if (nat) NativeLapack.qr(single, m, n, av, i * m * n, q, 0, r, 0);
             else JavaLapack.qr(m, n, av, i * m * n, q, 0, r, 0);
@@ -144,7 +144,7 @@ final class Batched {
     static Tensor eigh(Tensor a) {
         int n = rows(a), count = batchCount(a), size = n + n * n;
         double[] av = a.toArray(), out = new double[count * size];
-        boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
+        boolean nat = Linalg.nativeFor(rows(a), cols(a), true), single = single(a);
         forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.eigh(single, n, av, i * n * n, out, i * size, out, i * size + n)
                     : JavaLapack.eigh(n, av, i * n * n, out, i * size, out, i * size + n);
@@ -157,7 +157,7 @@ final class Batched {
     static Tensor svd(Tensor a) {
         int m = rows(a), n = cols(a), k = Math.min(m, n), count = batchCount(a), size = m * k + k + k * n;
         double[] av = a.toArray(), out = new double[count * size];
-        boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
+        boolean nat = Linalg.nativeFor(rows(a), cols(a), true), single = single(a);
         forEach(nat, count, cube(a), i -> {
             int o = i * size;
             int info = nat ? NativeLapack.svd(single, m, n, av, i * m * n, out, o, out, o + m * k, out, o + m * k + k)
@@ -177,7 +177,7 @@ final class Batched {
     static Tensor lstsq(Tensor a, Tensor b) {
         int m = rows(a), n = cols(a), k = cols(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
-        boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
+        boolean nat = Linalg.nativeFor(rows(a), cols(a), true), single = single(a);
         double rcond = rcond(a);
         forEach(nat, count, cube(a), i -> {
             int info = nat ? NativeLapack.lstsq(single, m, n, k, av, i * m * n, bv, i * m * k, x, i * n * k, rcond)
@@ -192,7 +192,7 @@ final class Batched {
         int n = rows(a), count = batchCount(a);
         double[] av = a.toArray(), one = new double[3];
         double[][] out = new double[3][count];
-        boolean nat = Linalg.nativeFor(rows(a), cols(a)), single = single(a);
+        boolean nat = Linalg.nativeFor(rows(a), cols(a), false), single = single(a);
         forEach(nat, count, cube(a), i -> {
             if (nat) NativeLapack.det(single, n, av, i * n * n, one);
             else JavaLapack.det(n, av, i * n * n, one);

@@ -16,8 +16,8 @@ import java.util.List;
  * pure-JVM implementation (LU with partial pivoting, substitution, Cholesky, Householder QR, cyclic Jacobi for
  * {@link #eigh}, one-sided Jacobi for {@link #svd}; float32 is computed in double there and rounded). The system
  * property {@code callisto.linalg.native} ({@code auto}, default; {@code true}; {@code false}) picks the initial
- * backend and {@link #useNative} switches it; {@code auto} keeps matrices under
- * {@value #AUTO_NATIVE_MIN_SIZE}×{@value #AUTO_NATIVE_MIN_SIZE} in Java, where a downcall costs more than the work. The two agree to rounding where the result is unique; eigenvector
+ * backend and {@link #useNative} switches it; {@code auto} keeps small matrices in Java, where a downcall costs
+ * more than the work ({@link #useAutomaticBackend}). The two agree to rounding where the result is unique; eigenvector
  * and singular vector signs may differ between them, as between LAPACK builds.
  *
  * <p><b>Gradients.</b> Each function is a {@link CustomFunction} whose backward is written in tensor operations
@@ -36,11 +36,14 @@ import java.util.List;
  */
 public final class Linalg {
     /**
-     * Under {@code auto}, matrices smaller than this (largest side) stay in Java: measured (2 shared cores), a
-     * 4×4 solve took ~3 µs in Java and ~25 µs through LAPACK (the downcall and copies dominate); at 8 they were
-     * even, from 16 on LAPACK won (5× for eigh/svd at 32).
+     * Under {@code auto}, matrices whose largest side is below this stay in Java for the direct factorisations
+     * (LU, triangular solves, Cholesky, QR, det). Measured per matrix on 2 shared cores: Java's LU solve took 0.4,
+     * 0.7, 4.6, 12 µs at n = 4, 8, 16, 32, LAPACK's (downcall and copies included) 6, 1.8, 4.4, 9 µs; Cholesky
+     * and QR were even or better in Java at 32, LAPACK 1.5–2× faster at 64.
      */
-    static final int AUTO_NATIVE_MIN_SIZE = 8;
+    static final int AUTO_NATIVE_MIN_SIZE = 32;
+    /** The same for the iterative ones (eigh, svd, lstsq, pinv): Jacobi was already 3× slower at n = 8 than LAPACK. */
+    static final int AUTO_NATIVE_MIN_SIZE_ITERATIVE = 8;
 
     private enum Mode { AUTO, NATIVE, JAVA }
 
@@ -101,12 +104,16 @@ public final class Linalg {
         mode = on ? Mode.NATIVE : Mode.JAVA;
     }
 
-    /** The default: LAPACK when it loaded, except for matrices under {@value #AUTO_NATIVE_MIN_SIZE} on a side. */
+    /**
+     * The default: LAPACK when it loaded, except for small matrices (under {@value #AUTO_NATIVE_MIN_SIZE} on a side
+     * for the direct factorisations, {@value #AUTO_NATIVE_MIN_SIZE_ITERATIVE} for eigh and svd), which Java does
+     * faster than a downcall.
+     */
     public static void useAutomaticBackend() {
         mode = Mode.AUTO;
     }
 
-    /** Whether LAPACK serves matrices of {@value #AUTO_NATIVE_MIN_SIZE} and more on a side. */
+    /** Whether LAPACK serves large matrices (forced, or automatic with LAPACK loaded). */
     public static boolean usingNative() {
         return mode == Mode.NATIVE || mode == Mode.AUTO && NativeLapack.available();
     }
@@ -117,17 +124,19 @@ public final class Linalg {
         return switch (mode) {
             case NATIVE -> lapack;
             case JAVA -> "java";
-            case AUTO -> NativeLapack.available() ? "auto: " + lapack + " from " + AUTO_NATIVE_MIN_SIZE + "×"
-                    + AUTO_NATIVE_MIN_SIZE + ", else java" : "auto: java (" + NativeLapack.FAILURE + ")";
+            case AUTO -> NativeLapack.available() ? "auto: " + lapack + " from n = " + AUTO_NATIVE_MIN_SIZE
+                    + " (eigh, svd: " + AUTO_NATIVE_MIN_SIZE_ITERATIVE + "), else java"
+                    : "auto: java (" + NativeLapack.FAILURE + ")";
         };
     }
 
-    /** Whether LAPACK computes on rows×cols matrices now. */
-    static boolean nativeFor(int rows, int cols) {
+    /** Whether LAPACK computes on rows×cols matrices now (iterative: eigh, svd and what uses it). */
+    static boolean nativeFor(int rows, int cols, boolean iterative) {
         return switch (mode) {
             case NATIVE -> true;
             case JAVA -> false;
-            case AUTO -> NativeLapack.available() && Math.max(rows, cols) >= AUTO_NATIVE_MIN_SIZE;
+            case AUTO -> NativeLapack.available()
+                    && Math.max(rows, cols) >= (iterative ? AUTO_NATIVE_MIN_SIZE_ITERATIVE : AUTO_NATIVE_MIN_SIZE);
         };
     }
 

@@ -8,6 +8,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +82,11 @@ final class NativeLapack {
                     MemoryLayout[] args = new MemoryLayout[e.getValue()[0] + e.getValue()[1]];
                     for (int i = 0; i < args.length; i++) args[i] = i < e.getValue()[0] ? ADDRESS : JAVA_LONG;
                     for (String p : new String[] {"s", "d"}) {
-                        handles.put(p + e.getKey(), linker.downcallHandle(
-                                lib.findOrThrow(p + e.getKey() + "_"), FunctionDescriptor.ofVoid(args)));
+                        MethodHandle h = linker.downcallHandle(lib.findOrThrow(p + e.getKey() + "_"), FunctionDescriptor.ofVoid(args));
+                        // one (Object[])void shape for all: invokeExact through it costs casts, where
+                        // invokeWithArguments would build an adapter on every call (~µs with 14 arguments)
+                        handles.put(p + e.getKey(), h.asSpreader(Object[].class, args.length)
+                                .asType(MethodType.methodType(void.class, Object[].class)));
                     }
                 }
                 // OpenBLAS's thread count is one global shared with Gemm, which caches what it set: so we set ours
@@ -130,7 +134,8 @@ final class NativeLapack {
 
     private static void call(boolean single, String routine, Object... args) {
         try {
-            LIB.handles.get((single ? "s" : "d") + routine).invokeWithArguments(args);
+            MethodHandle h = LIB.handles.get((single ? "s" : "d") + routine);
+            h.invokeExact(args);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

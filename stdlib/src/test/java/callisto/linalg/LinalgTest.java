@@ -468,8 +468,10 @@ class LinalgTest {
     void automaticBackendSendsSmallMatricesToJava() {
         Linalg.useAutomaticBackend();
         assertEquals(Linalg.nativeAvailable(), Linalg.usingNative());
-        assertTrue(!Linalg.nativeFor(Linalg.AUTO_NATIVE_MIN_SIZE - 1, 3));
-        assertEquals(Linalg.nativeAvailable(), Linalg.nativeFor(3, Linalg.AUTO_NATIVE_MIN_SIZE));
+        assertTrue(!Linalg.nativeFor(Linalg.AUTO_NATIVE_MIN_SIZE - 1, 3, false));
+        assertEquals(Linalg.nativeAvailable(), Linalg.nativeFor(3, Linalg.AUTO_NATIVE_MIN_SIZE, false));
+        assertTrue(!Linalg.nativeFor(Linalg.AUTO_NATIVE_MIN_SIZE_ITERATIVE - 1, 3, true));
+        assertEquals(Linalg.nativeAvailable(), Linalg.nativeFor(Linalg.AUTO_NATIVE_MIN_SIZE_ITERATIVE, 3, true));
         var g = new Generator(16);
         for (int n : new int[] {3, Linalg.AUTO_NATIVE_MIN_SIZE + 1}) {
             Tensor a = general(g, new int[] {2}, n), b = g.randn(2, n, 2);
