@@ -79,7 +79,7 @@ final class Batched {
     }
 
     /** X = A⁻¹B; A [..., n, n], B [..., n, k] with the same batch shape. */
-    static Tensor solve(Tensor a, Tensor b) {
+    static Tensor solve(String fn, String arg, Tensor a, Tensor b) {
         int n = rows(a), k = cols(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeFor(n, n, false), single = single(a);
@@ -87,7 +87,7 @@ final class Batched {
             int info = nat ? NativeLapack.solve(single, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solve(n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
             if (info > 0) {
-                throw new ArithmeticException("solve: " + which("A", a, i) + " is singular (U[" + (info - 1) + ", "
+                throw new ArithmeticException(fn + ": " + which(arg, a, i) + " is singular (U[" + (info - 1) + ", "
                         + (info - 1) + "] = 0 in its LU factorisation); B has shape " + Arrays.toString(b.shape()));
             }
         });
@@ -95,7 +95,7 @@ final class Batched {
     }
 
     /** Triangular solve; left: B [..., n, k], else B [..., k, n]; same batch shape as A. */
-    static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean left, boolean unit) {
+    static Tensor solveTriangular(String fn, String arg, Tensor a, Tensor b, boolean upper, boolean left, boolean unit) {
         int n = rows(a), k = left ? cols(b) : rows(b), count = batchCount(a);
         double[] av = a.toArray(), bv = b.toArray(), x = new double[count * n * k];
         boolean nat = Linalg.nativeFor(n, n, false), single = single(a);
@@ -103,7 +103,7 @@ final class Batched {
             int info = nat ? NativeLapack.solveTriangular(single, upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k)
                     : JavaLapack.solveTriangular(upper, left, unit, n, k, av, i * n * n, bv, i * n * k, x, i * n * k);
             if (info > 0) {
-                throw new ArithmeticException("solveTriangular: " + which("A", a, i) + " is singular (its diagonal element "
+                throw new ArithmeticException(fn + ": " + which(arg, a, i) + " is singular (its diagonal element "
                         + (info - 1) + " is 0); B has shape " + Arrays.toString(b.shape()));
             }
         });

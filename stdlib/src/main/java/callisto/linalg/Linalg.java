@@ -237,12 +237,13 @@ public final class Linalg {
         }
         int[] batch = batch("solve", a, bm);
         DType dt = common(a, bm);
-        Tensor x = Tensor.apply(new SolveFn(), a.to(dt).expand(Batched.withMatrix(batch, n, n)),
+        Tensor x = Tensor.apply(new SolveFn("solve"), a.to(dt).expand(Batched.withMatrix(batch, n, n)),
                 bm.to(dt).expand(Batched.withMatrix(batch, n, bm.size(-1))));
         return vector ? x.squeeze(-1) : x;
     }
 
-    private static final class SolveFn implements CustomFunction {
+    /** A·X = B; {@code fn} names the public function in errors. */
+    private record SolveFn(String fn) implements CustomFunction {
         @Override
         public int[] shape(int[]... s) {
             return s[1];
@@ -250,7 +251,7 @@ public final class Linalg {
 
         @Override
         public Tensor forward(Tensor... in) {
-            return Batched.solve(in[0], in[1]);
+            return Batched.solve(fn, "A", in[0], in[1]);
         }
 
         @Override
@@ -265,20 +266,25 @@ public final class Linalg {
      * is read; with {@code unitDiagonal} its diagonal is taken as ones), B [..., n, k] (left) or [..., k, n].
      */
     public static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean left, boolean unitDiagonal) {
-        requireSquare("solveTriangular", "A", a);
-        requireMatrix("solveTriangular", "B", b);
+        return solveTriangular("solveTriangular", "A", a, b, upper, left, unitDiagonal);
+    }
+
+    private static Tensor solveTriangular(String fn, String arg, Tensor a, Tensor b, boolean upper, boolean left,
+                                          boolean unitDiagonal) {
+        requireSquare(fn, arg, a);
+        requireMatrix(fn, "B", b);
         int n = a.size(-1);
         if ((left ? b.size(-2) : b.size(-1)) != n) {
-            throw new IllegalArgumentException("solveTriangular: A " + str(a) + " and B " + str(b) + ": with left = " + left
+            throw new IllegalArgumentException(fn + ": " + arg + " " + str(a) + " and B " + str(b) + ": with left = " + left
                     + " B needs " + n + (left ? " rows" : " columns"));
         }
-        int[] batch = batch("solveTriangular", a, b);
+        int[] batch = batch(fn, a, b);
         DType dt = common(a, b);
-        return Tensor.apply(new TriangularFn(upper, left, unitDiagonal), a.to(dt).expand(Batched.withMatrix(batch, n, n)),
+        return Tensor.apply(new TriangularFn(fn, arg, upper, left, unitDiagonal), a.to(dt).expand(Batched.withMatrix(batch, n, n)),
                 b.to(dt).expand(Batched.withMatrix(batch, b.size(-2), b.size(-1))));
     }
 
-    private record TriangularFn(boolean upper, boolean left, boolean unit) implements CustomFunction {
+    private record TriangularFn(String fn, String arg, boolean upper, boolean left, boolean unit) implements CustomFunction {
         @Override
         public int[] shape(int[]... s) {
             return s[1];
@@ -286,7 +292,7 @@ public final class Linalg {
 
         @Override
         public Tensor forward(Tensor... in) {
-            return Batched.solveTriangular(in[0], in[1], upper, left, unit);
+            return Batched.solveTriangular(fn, arg, in[0], in[1], upper, left, unit);
         }
 
         @Override
@@ -337,13 +343,14 @@ public final class Linalg {
         if (b.size(-2) != l.size(-1)) {
             throw new IllegalArgumentException("choleskySolve: B " + str(b) + " and L " + str(l) + ": B needs " + l.size(-1) + " rows");
         }
-        return solveTriangular(mT(l), solveTriangular(l, b, false, true, false), true, true, false);
+        Tensor y = solveTriangular("choleskySolve", "L", l, b, false, true, false);
+        return solveTriangular("choleskySolve", "Lᵀ", mT(l), y, true, true, false);
     }
 
     /** X with A·X = I for square A [..., n, n]; singular A throws {@link ArithmeticException}. */
     public static Tensor inv(Tensor a) {
         requireSquare("inv", "A", a);
-        return solve(a, eye(a.size(-1), a.dtype()).expand(a.shape()));
+        return Tensor.apply(new SolveFn("inv"), a, eye(a.size(-1), a.dtype()).expand(a.shape()));
     }
 
     // ---- decompositions

@@ -500,7 +500,10 @@ class LinalgTest {
         Tensor batch = Tensor.stack(List.of(Tensor.eye(3), Tensor.eye(3), Tensor.zeros(3, 3)), 0).reshape(3, 1, 3, 3);
         var s = assertThrows(ArithmeticException.class, () -> Linalg.solve(batch, Tensor.ones(3, 1, 3, 1)));
         assertTrue(s.getMessage().startsWith("solve: the matrix at batch index [2, 0] of A [3, 1, 3, 3] is singular"), s.getMessage());
-        assertThrows(ArithmeticException.class, () -> Linalg.inv(batch));
+        var i = assertThrows(ArithmeticException.class, () -> Linalg.inv(batch));
+        assertTrue(i.getMessage().startsWith("inv: the matrix at batch index [2, 0] of A [3, 1, 3, 3] is singular"), i.getMessage());
+        var cs = assertThrows(ArithmeticException.class, () -> Linalg.choleskySolve(Tensor.ones(3, 1), Tensor.zeros(3, 3)));
+        assertTrue(cs.getMessage().startsWith("choleskySolve: L [3, 3] is singular"), cs.getMessage());
 
         Tensor notPd = Tensor.stack(List.of(Tensor.eye(3), Tensor.of(new double[][] {{4, 0, 0}, {0, 1, 2}, {0, 2, 1}})), 0);
         var c = assertThrows(ArithmeticException.class, () -> Linalg.cholesky(notPd));
