@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * The pure-JVM factorisations, one row-major double matrix per call, with the contracts of {@link NativeLapack}
  * (same arguments, same {@code info}): LU with partial pivoting, substitution, Cholesky (lower, row-oriented so
- * inner loops run along rows), Householder QR with LAPACK's sign choice, cyclic Jacobi for symmetric eigenproblems
- * and one-sided (Hestenes) Jacobi for the SVD. Jacobi methods are slower than LAPACK's tridiagonal and
- * bidiagonal algorithms but are short, accurate to high relative precision, and need no tuning.
+ * inner loops run along rows), Householder QR with LAPACK's sign choice, Householder tridiagonalisation and
+ * implicit QL for symmetric eigenproblems, and one-sided (Hestenes) Jacobi for the SVD: slower than LAPACK's
+ * bidiagonal divide and conquer, but short, accurate to high relative precision, and free of tuning.
  */
 final class JavaLapack {
     private static final double EPS = Math.ulp(1.0);
@@ -174,71 +174,152 @@ final class JavaLapack {
     }
 
     /**
-     * Symmetric eigendecomposition of A's lower triangle by cyclic Jacobi: eigenvalues ascending, eigenvectors as
-     * columns; info 1 if it did not converge in {@value #MAX_SWEEPS} sweeps.
+     * Symmetric eigendecomposition of A's lower triangle: Householder reduction to tridiagonal form, then the
+     * implicit QL iteration (EISPACK's tred2 and tql2, as in JAMA); eigenvalues ascending, eigenvectors as
+     * columns; info 1 if QL did not converge in 30 iterations per eigenvalue.
      */
     static int eigh(int n, double[] a, int aOff, double[] w, int wOff, double[] v, int vOff) {
-        double[] s = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) s[i * n + j] = s[j * n + i] = a[aOff + i * n + j];
-        }
-        double[] vt = new double[n * n]; // rows are eigenvectors: rotations then touch two contiguous rows
-        for (int i = 0; i < n; i++) vt[i * n + i] = 1;
-        int info = 1;
-        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            double off = 0, diag = 0;
-            for (int i = 0; i < n; i++) {
-                diag += s[i * n + i] * s[i * n + i];
-                for (int j = i + 1; j < n; j++) off += s[i * n + j] * s[i * n + j];
-            }
-            if (off <= EPS * EPS * 0.25 * (diag + 2 * off) || off == 0) {
-                info = 0;
-                break;
-            }
-            for (int p = 0; p < n - 1; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    double apq = s[p * n + q];
-                    if (apq == 0) continue;
-                    double app = s[p * n + p], aqq = s[q * n + q];
-                    // negligible beside both diagonal entries: rounding could never rotate it away, so drop it
-                    double big = 100 * Math.abs(apq);
-                    if (sweep > 3 && Math.abs(app) + big == Math.abs(app) && Math.abs(aqq) + big == Math.abs(aqq)) {
-                        s[p * n + q] = s[q * n + p] = 0;
-                        continue;
-                    }
-                    double theta = (aqq - app) / (2 * apq);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) t = 1;
-                    double c = 1 / Math.sqrt(t * t + 1), sn = t * c;
-                    // S ← Jᵀ S J with J the rotation in the (p, q) plane: rows first, then columns
-                    for (int col = 0; col < n; col++) {
-                        double x = s[p * n + col], y = s[q * n + col];
-                        s[p * n + col] = c * x - sn * y;
-                        s[q * n + col] = sn * x + c * y;
-                    }
-                    for (int row = 0; row < n; row++) {
-                        double x = s[row * n + p], y = s[row * n + q];
-                        s[row * n + p] = c * x - sn * y;
-                        s[row * n + q] = sn * x + c * y;
-                    }
-                    s[p * n + q] = s[q * n + p] = 0;
-                    for (int col = 0; col < n; col++) {
-                        double x = vt[p * n + col], y = vt[q * n + col];
-                        vt[p * n + col] = c * x - sn * y;
-                        vt[q * n + col] = sn * x + c * y;
-                    }
-                }
-            }
-        }
+        if (n == 0) return 0;
+        double[][] z = new double[n][n];
+        for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) z[i][j] = z[j][i] = a[aOff + i * n + j];
+        double[] d = new double[n], e = new double[n];
+        tridiagonalize(n, z, d, e);
+        int info = tridiagonalQl(n, z, d, e);
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (x, y) -> Double.compare(s[x * n + x], s[y * n + y]));
+        Arrays.sort(order, (x, y) -> Double.compare(d[x], d[y]));
         for (int c = 0; c < n; c++) {
-            int src = order[c];
-            w[wOff + c] = s[src * n + src];
-            for (int r = 0; r < n; r++) v[vOff + r * n + c] = vt[src * n + r];
+            w[wOff + c] = d[order[c]];
+            for (int r = 0; r < n; r++) v[vOff + r * n + c] = z[r][order[c]];
         }
         return info;
+    }
+
+    /** tred2: z ← the orthogonal Q with Qᵀ A Q tridiagonal, diagonal d, subdiagonal e[1..n-1]. */
+    private static void tridiagonalize(int n, double[][] z, double[] d, double[] e) {
+        for (int j = 0; j < n; j++) d[j] = z[n - 1][j];
+        for (int i = n - 1; i > 0; i--) {
+            double scale = 0, h = 0;
+            for (int k = 0; k < i; k++) scale += Math.abs(d[k]);
+            if (scale == 0) {
+                e[i] = d[i - 1];
+                for (int j = 0; j < i; j++) {
+                    d[j] = z[i - 1][j];
+                    z[i][j] = 0;
+                    z[j][i] = 0;
+                }
+            } else {
+                for (int k = 0; k < i; k++) {
+                    d[k] /= scale;
+                    h += d[k] * d[k];
+                }
+                double f = d[i - 1], g = Math.sqrt(h);
+                if (f > 0) g = -g;
+                e[i] = scale * g;
+                h -= f * g;
+                d[i - 1] = f - g;
+                for (int j = 0; j < i; j++) e[j] = 0;
+                for (int j = 0; j < i; j++) {
+                    f = d[j];
+                    z[j][i] = f;
+                    g = e[j] + z[j][j] * f;
+                    for (int k = j + 1; k <= i - 1; k++) {
+                        g += z[k][j] * d[k];
+                        e[k] += z[k][j] * f;
+                    }
+                    e[j] = g;
+                }
+                f = 0;
+                for (int j = 0; j < i; j++) {
+                    e[j] /= h;
+                    f += e[j] * d[j];
+                }
+                double hh = f / (h + h);
+                for (int j = 0; j < i; j++) e[j] -= hh * d[j];
+                for (int j = 0; j < i; j++) {
+                    f = d[j];
+                    g = e[j];
+                    for (int k = j; k <= i - 1; k++) z[k][j] -= f * e[k] + g * d[k];
+                    d[j] = z[i - 1][j];
+                    z[i][j] = 0;
+                }
+            }
+            d[i] = h;
+        }
+        for (int i = 0; i < n - 1; i++) { // accumulate the transformations
+            z[n - 1][i] = z[i][i];
+            z[i][i] = 1;
+            double h = d[i + 1];
+            if (h != 0) {
+                for (int k = 0; k <= i; k++) d[k] = z[k][i + 1] / h;
+                for (int j = 0; j <= i; j++) {
+                    double g = 0;
+                    for (int k = 0; k <= i; k++) g += z[k][i + 1] * z[k][j];
+                    for (int k = 0; k <= i; k++) z[k][j] -= g * d[k];
+                }
+            }
+            for (int k = 0; k <= i; k++) z[k][i + 1] = 0;
+        }
+        for (int j = 0; j < n; j++) {
+            d[j] = z[n - 1][j];
+            z[n - 1][j] = 0;
+        }
+        z[n - 1][n - 1] = 1;
+        e[0] = 0;
+    }
+
+    /** tql2: eigenvalues of the tridiagonal (d, e) into d, its rotations applied to the columns of z. */
+    private static int tridiagonalQl(int n, double[][] z, double[] d, double[] e) {
+        for (int i = 1; i < n; i++) e[i - 1] = e[i];
+        e[n - 1] = 0;
+        double f = 0, tst1 = 0;
+        for (int l = 0; l < n; l++) {
+            tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+            int m = l;
+            while (m < n && Math.abs(e[m]) > EPS * tst1) m++;
+            if (m > l) {
+                int iter = 0;
+                do {
+                    if (++iter > 30) return 1;
+                    double g = d[l];
+                    double p = (d[l + 1] - g) / (2 * e[l]);
+                    double r = Math.hypot(p, 1);
+                    if (p < 0) r = -r;
+                    d[l] = e[l] / (p + r);
+                    d[l + 1] = e[l] * (p + r);
+                    double dl1 = d[l + 1], h = g - d[l];
+                    for (int i = l + 2; i < n; i++) d[i] -= h;
+                    f += h;
+                    p = d[m];
+                    double c = 1, c2 = 1, c3 = 1, el1 = e[l + 1], s = 0, s2 = 0;
+                    for (int i = m - 1; i >= l; i--) {
+                        c3 = c2;
+                        c2 = c;
+                        s2 = s;
+                        g = c * e[i];
+                        h = c * p;
+                        r = Math.hypot(p, e[i]);
+                        e[i + 1] = s * r;
+                        s = e[i] / r;
+                        c = p / r;
+                        p = c * d[i] - s * g;
+                        d[i + 1] = h + s * (c * g + s * d[i]);
+                        for (int k = 0; k < n; k++) {
+                            double[] zk = z[k];
+                            h = zk[i + 1];
+                            zk[i + 1] = s * zk[i] + c * h;
+                            zk[i] = c * zk[i] - s * h;
+                        }
+                    }
+                    p = -s * s2 * c3 * el1 * e[l] / dl1;
+                    e[l] = s * p;
+                    d[l] = c * p;
+                } while (Math.abs(e[l]) > EPS * tst1);
+            }
+            d[l] += f;
+            e[l] = 0;
+        }
+        return 0;
     }
 
     /** Reduced SVD by one-sided Jacobi: U m×k, s descending, Vh k×n; info 1 if it did not converge. */

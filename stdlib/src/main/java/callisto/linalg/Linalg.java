@@ -13,8 +13,8 @@ import java.util.List;
  *
  * <p><b>Backends.</b> LAPACK from OpenBLAS through the FFM API when {@code libopenblas.so.0} loads (the
  * {@code s}/{@code d} Fortran routines: gesv, trtrs, potrf, geqrf/orgqr, syevd, gesdd, gelsd, getrf), else a
- * pure-JVM implementation (LU with partial pivoting, substitution, Cholesky, Householder QR, cyclic Jacobi for
- * {@link #eigh}, one-sided Jacobi for {@link #svd}; float32 is computed in double there and rounded). The system
+ * pure-JVM implementation (LU with partial pivoting, substitution, Cholesky, Householder QR, tridiagonal QL
+ * for {@link #eigh}, one-sided Jacobi for {@link #svd}; float32 is computed in double there and rounded). The system
  * property {@code callisto.linalg.native} ({@code auto}, default; {@code true}; {@code false}) picks the initial
  * backend and {@link #useNative} switches it; {@code auto} keeps small matrices in Java, where a downcall costs
  * more than the work ({@link #useAutomaticBackend}). The two agree to rounding where the result is unique; eigenvector
@@ -37,12 +37,12 @@ import java.util.List;
 public final class Linalg {
     /**
      * Under {@code auto}, matrices whose largest side is below this stay in Java for the direct factorisations
-     * (LU, triangular solves, Cholesky, QR, det). Measured per matrix on 2 shared cores: Java's LU solve took 0.4,
-     * 0.7, 4.6, 12 µs at n = 4, 8, 16, 32, LAPACK's (downcall and copies included) 6, 1.8, 4.4, 9 µs; Cholesky
-     * and QR were even or better in Java at 32, LAPACK 1.5–2× faster at 64.
+     * (LU, triangular solves, Cholesky, QR, det). Measured per matrix on 2 busy shared cores (LinBench, batches of
+     * ~20000 elements): Java's LU solve took 0.4, 0.7, 4–4.6, 10–12 µs at n = 4, 8, 16, 32, LAPACK's (downcall
+     * and copies included) 5–6, 1.4–1.8, 3–4.4, 8–9 µs; Cholesky and QR were about even at 16, LAPACK ahead from 32.
      */
-    static final int AUTO_NATIVE_MIN_SIZE = 32;
-    /** The same for the iterative ones (eigh, svd, lstsq, pinv): Jacobi was already 3× slower at n = 8 than LAPACK. */
+    static final int AUTO_NATIVE_MIN_SIZE = 16;
+    /** The same for the iterative ones (eigh, svd, lstsq, pinv): even at n = 8, LAPACK 2–6× faster from 16. */
     static final int AUTO_NATIVE_MIN_SIZE_ITERATIVE = 8;
 
     private enum Mode { AUTO, NATIVE, JAVA }

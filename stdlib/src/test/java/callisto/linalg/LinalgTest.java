@@ -252,6 +252,24 @@ class LinalgTest {
     }
 
     @ParameterizedTest
+    @MethodSource("backends")
+    void eighOfDiagonalZeroAndRepeatedEigenvalues(String backend) {
+        use(backend);
+        for (Tensor a : List.of(Tensor.of(new double[][] {{3, 0, 0}, {0, 1, 0}, {0, 0, 2}}), Tensor.zeros(3, 3),
+                Tensor.eye(4).mul(2), Tensor.of(new double[][] {{2, 1, 0, 0}, {1, 2, 0, 0}, {0, 0, 3, 0}, {0, 0, 0, 1}}))) {
+            int n = a.size(0);
+            var e = Linalg.eigh(a);
+            double[] w = e.eigenvalues().toArray(), v = e.eigenvectors().toArray(), vw = v.clone();
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) vw[i * n + j] *= w[j];
+            close(identities(1, n), mul(transpose(v, 1, n, n), v, 1, n, n, n), 1e-14, "VᵀV - I");
+            close(vw, mul(a.toArray(), v, 1, n, n, n), 1e-14, "A V - V diag(w)");
+            for (int i = 1; i < n; i++) assertTrue(w[i - 1] <= w[i], "ascending");
+        }
+        assertArrayEquals(new double[] {1, 2, 3}, Linalg.eigh(Tensor.of(new double[][] {{3, 0, 0}, {0, 1, 0}, {0, 0, 2}}))
+                .eigenvalues().toArray(), 1e-15);
+    }
+
+    @ParameterizedTest
     @MethodSource("backendsAndRectangles")
     void svdReconstructs(String backend, int m, int n) {
         use(backend);
