@@ -2,6 +2,7 @@ package callisto.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import callisto.tensor.DType;
 import callisto.tensor.Generator;
 import callisto.tensor.GradCheck;
 import callisto.tensor.Tensor;
@@ -137,6 +138,38 @@ class LinalgGradTest {
         GradCheck.gradcheck(x -> Linalg.lstsq(x[0], x[1]), g.randn(2, 4), g.randn(2, 1)); // wide: minimum norm
         GradCheck.gradcheck(x -> Linalg.pinv(x[0]), g.randn(4, 3));
         GradCheck.gradcheck(x -> Linalg.pinv(x[0]), g.randn(2, 3, 5));
+    }
+
+    /** Every function's loss, for a float32 vs float64 comparison of first derivatives. */
+    private static final List<Function<Tensor, Tensor>> LOSSES = List.of(
+            a -> Linalg.solve(a, a.narrow(-1, 0, 2)).sum(),
+            a -> Linalg.solveTriangular(a, a.narrow(-1, 0, 2), true, true, false).sum(),
+            a -> Linalg.inv(a).sum(),
+            a -> Linalg.det(a).sum(),
+            a -> Linalg.logdet(a).sum(),
+            a -> Linalg.cholesky(sym(a)).sum(),
+            a -> Linalg.choleskySolve(a.narrow(-1, 0, 2), Linalg.cholesky(sym(a))).sum(),
+            a -> Linalg.qr(a).r().abs().sum(),
+            a -> Linalg.eigh(sym(a)).eigenvalues().mul(Tensor.of(1.0, 2, 3, 4).to(a.dtype())).sum(),
+            a -> Linalg.svd(a).s().mul(Tensor.of(1.0, 2, 3, 4).to(a.dtype())).sum(),
+            a -> Linalg.lstsq(a, a.narrow(-1, 0, 2)).sum(),
+            a -> Linalg.pinv(a).sum());
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void float32GradientsKeepTheirDtypeAndMatchFloat64(String backend) {
+        LinalgTest.use(backend);
+        Tensor base = LinalgTest.spd(new Generator(29), new int[] {2}, 4);
+        for (int i = 0; i < LOSSES.size(); i++) {
+            Tensor a64 = base.detach().requiresGrad(true), a32 = base.to(DType.FLOAT32).requiresGrad(true);
+            LOSSES.get(i).apply(a64).backward();
+            LOSSES.get(i).apply(a32).backward();
+            assertEquals(DType.FLOAT32, a32.grad().dtype(), "loss " + i);
+            double[] want = a64.grad().toArray(), got = a32.grad().to(DType.FLOAT64).toArray();
+            double scale = 1;
+            for (double w : want) scale = Math.max(scale, Math.abs(w));
+            for (int k = 0; k < want.length; k++) assertEquals(want[k], got[k], 2e-4 * scale, "loss " + i + " element " + k);
+        }
     }
 
     @ParameterizedTest
