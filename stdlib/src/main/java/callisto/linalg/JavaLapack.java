@@ -397,15 +397,18 @@ final class JavaLapack {
 
     /**
      * Fills the rows not {@code filled} (those of zero singular values) with unit vectors orthogonal to all
-     * others, by Gram–Schmidt (twice, for orthogonality to working precision) on the standard basis.
+     * others: of the standard basis vectors, orthogonalised (Gram–Schmidt twice, for working precision), the one
+     * that keeps the most length. With r of len dimensions taken, their remaining squared lengths sum to len − r,
+     * so the best keeps at least 1/len: no threshold to miss.
      */
     private static void completeOrthonormal(double[] rows, boolean[] filled, int count, int len) {
-        int next = 0;
         for (int c = 0; c < count; c++) {
             if (filled[c]) continue;
-            while (true) {
+            double[] best = null;
+            double bestNorm = -1;
+            for (int b = 0; b < len; b++) {
                 double[] e = new double[len];
-                e[next++ % len] = 1;
+                e[b] = 1;
                 for (int pass = 0; pass < 2; pass++) {
                     for (int o = 0; o < count; o++) {
                         if (!filled[o]) continue;
@@ -416,13 +419,14 @@ final class JavaLapack {
                 }
                 double nn = 0;
                 for (double x : e) nn += x * x;
-                if (nn > 0.25) { // a basis vector well outside the span so far
-                    double inv = 1 / Math.sqrt(nn);
-                    for (int r = 0; r < len; r++) rows[c * len + r] = e[r] * inv;
-                    filled[c] = true;
-                    break;
+                if (nn > bestNorm) {
+                    bestNorm = nn;
+                    best = e;
                 }
             }
+            double inv = 1 / Math.sqrt(bestNorm);
+            for (int r = 0; r < len; r++) rows[c * len + r] = best[r] * inv;
+            filled[c] = true;
         }
     }
 

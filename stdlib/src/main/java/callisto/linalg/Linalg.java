@@ -37,8 +37,8 @@ import java.util.List;
 public final class Linalg {
     /**
      * Under {@code auto}, matrices whose largest side is below this stay in Java for the direct factorisations
-     * (LU, triangular solves, Cholesky, QR, det). Measured per matrix on 2 busy shared cores (LinBench, batches of
-     * ~20000 elements): Java's LU solve took 0.4, 0.7, 4–4.6, 10–12 µs at n = 4, 8, 16, 32, LAPACK's (downcall
+     * (LU, triangular solves, Cholesky, QR, det). Measured per matrix on 2 busy shared cores (a throwaway benchmark,
+     * batches of ~20000 elements): Java's LU solve took 0.4, 0.7, 4–4.6, 10–12 µs at n = 4, 8, 16, 32, LAPACK's (downcall
      * and copies included) 5–6, 1.4–1.8, 3–4.4, 8–9 µs; Cholesky and QR were about even at 16, LAPACK ahead from 32.
      */
     static final int AUTO_NATIVE_MIN_SIZE = 16;

@@ -301,6 +301,14 @@ class LinalgTest {
         double[] u = svd.u().toArray(), s = svd.s().toArray();
         close(identities(1, 4), mul(transpose(u, 1, 6, 4), u, 1, 4, 6, 4), 1e-12, "UᵀU - I");
         assertTrue(s[2] < 1e-12 && s[3] < 1e-12, "two zero singular values: " + Arrays.toString(s));
+        // one null direction in a square matrix: 7 of 8 dims taken, every basis vector may keep little length
+        for (Tensor sq : List.of(g.randn(8, 7).matmul(g.randn(7, 8)), Tensor.zeros(8, 8), Tensor.ones(5, 5))) {
+            int n = sq.size(0);
+            var d = Linalg.svd(sq);
+            double[] du = d.u().toArray(), dvh = d.vh().toArray();
+            close(identities(1, n), mul(transpose(du, 1, n, n), du, 1, n, n, n), 1e-12, "UᵀU - I");
+            close(identities(1, n), mul(dvh, transpose(dvh, 1, n, n), 1, n, n, n), 1e-12, "Vh Vhᵀ - I");
+        }
     }
 
     @ParameterizedTest
