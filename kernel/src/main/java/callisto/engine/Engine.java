@@ -36,7 +36,7 @@ import jdk.jshell.UnresolvedReferenceException;
  */
 public final class Engine implements AutoCloseable {
     /** Version of the preloaded startup script; bump it when the script changes meaning. */
-    public static final int STARTUP_VERSION = 3;
+    public static final int STARTUP_VERSION = 4;
     private static final String STARTUP = "/callisto/engine/startup-v" + STARTUP_VERSION + ".jsh";
 
     private final OutputRouter router = OutputRouter.install();

@@ -1,4 +1,5 @@
-// Callisto startup, version 3: the JDK's usual jshell imports, then the stdlib's, plotting's and datasets' (with Tablesaw's).
+// Callisto startup, version 4: the JDK's usual jshell imports, then the stdlib's (tensors, FFT, linear algebra, sparse
+// solvers, ODEs, PDE data), plotting's and datasets' (with Tablesaw's).
 import java.io.*;
 import java.math.*;
 import java.net.*;
@@ -11,6 +12,11 @@ import java.util.stream.*;
 import callisto.display.*;
 import callisto.runtime.*;
 import callisto.tensor.*;
+import callisto.fft.*;
+import callisto.linalg.*;
+import callisto.sparse.*;
+import callisto.ode.*;
+import callisto.pde.*;
 import callisto.plot.*;
 import callisto.datasets.*;
 import tech.tablesaw.api.*;
