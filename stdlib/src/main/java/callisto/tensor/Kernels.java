@@ -222,10 +222,50 @@ final class Kernels {
         } else if (nb == n && Shape.isSuffix(a.shape, shape)) {
             Object x = dense(a, dt), y = dense(b, dt);
             for (int r = 0; r < n; r += na) flat(code, dt, x, 0, y, r, out, r, na);
+        } else if (na == n && rowBlock(b.shape, shape) > 1) { // a per-channel bias: [C, 1] over [B, C, N]
+            rows(code, dt, dense(a, dt), dense(b, dt), nb, rowBlock(b.shape, shape), false, out, n);
+        } else if (nb == n && rowBlock(a.shape, shape) > 1) {
+            rows(code, dt, dense(b, dt), dense(a, dt), na, rowBlock(a.shape, shape), true, out, n);
         } else {
             flat(code, dt, dense(expandView(a, shape), dt), 0, dense(expandView(b, shape), dt), 0, out, 0, n);
         }
         return Tensor.wrap(dt, out, shape);
+    }
+
+    /**
+     * When {@code small} broadcast to {@code shape} is constant over runs of trailing elements (its trailing
+     * dims are 1, the dims before them match {@code shape}'s, any before those are 1 again), the length of those
+     * runs; else 0. Then element r of {@code small} (taken cyclically) applies to run r.
+     */
+    static int rowBlock(int[] small, int[] shape) {
+        int r = shape.length, pad = r - small.length;
+        if (pad < 0) return 0;
+        int k = r;
+        while (k > pad && small[k - 1 - pad] == 1) k--;
+        int run = 1;
+        for (int i = k; i < r; i++) run *= shape[i];
+        int i = k - 1;
+        while (i >= pad && small[i - pad] == shape[i] && small[i - pad] != 1) i--;
+        for (; i >= pad; i--) if (small[i - pad] != 1) return 0;
+        return run;
+    }
+
+    /** {@code out} = x op (small[r % period] over run r), run length {@code run}; {@code left} puts small first. */
+    private static void rows(int code, DType dt, Object x, Object small, int period, int run, boolean left, Object out, int n) {
+        for (int r = 0, o = 0; o < n; r++, o += run) {
+            double c = Storage.getDouble(small, dt, r % period);
+            switch (dt) {
+                case FLOAT64 -> Simd.scalar(code, (double[]) x, o, c, left, (double[]) out, o, run);
+                case FLOAT32 -> Simd.scalar(code, (float[]) x, o, (float) c, left, (float[]) out, o, run);
+                default -> {
+                    long k = (long) c;
+                    for (int i = o; i < o + run; i++) {
+                        long v = Storage.getLong(x, dt, i);
+                        setLong(out, dt, i, left ? integer(code, k, v) : integer(code, v, k));
+                    }
+                }
+            }
+        }
     }
 
     private static void flat(int code, DType dt, Object x, int xo, Object y, int yo, Object out, int oo, int n) {

@@ -123,10 +123,15 @@ final class Simd {
 
     /** {@code o[i] = x[i] op c}, or {@code c op x[i]} when {@code left}. */
     static void scalar(int code, float[] x, float c, boolean left, float[] o, int n) {
+        scalar(code, x, 0, c, left, o, 0, n);
+    }
+
+    /** {@code o[oo + i] = x[xo + i] op c}, or {@code c op x[xo + i]} when {@code left}. */
+    static void scalar(int code, float[] x, int xo, float c, boolean left, float[] o, int oo, int n) {
         int i = 0;
         var k = FloatVector.broadcast(F, c);
         for (int up = F.loopBound(n); i < up; i += F.length()) {
-            var a = FloatVector.fromArray(F, x, i);
+            var a = FloatVector.fromArray(F, x, xo + i);
             var u = left ? k : a;
             var v = left ? a : k;
             (switch (code) {
@@ -134,16 +139,20 @@ final class Simd {
                 case Kernels.SUB -> u.sub(v);
                 case Kernels.MUL -> u.mul(v);
                 default -> u.div(v);
-            }).intoArray(o, i);
+            }).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[i] = (float) (left ? scalar(code, c, x[i]) : scalar(code, x[i], c));
+        for (; i < n; i++) o[oo + i] = (float) (left ? scalar(code, c, x[xo + i]) : scalar(code, x[xo + i], c));
     }
 
     static void scalar(int code, double[] x, double c, boolean left, double[] o, int n) {
+        scalar(code, x, 0, c, left, o, 0, n);
+    }
+
+    static void scalar(int code, double[] x, int xo, double c, boolean left, double[] o, int oo, int n) {
         int i = 0;
         var k = DoubleVector.broadcast(D, c);
         for (int up = D.loopBound(n); i < up; i += D.length()) {
-            var a = DoubleVector.fromArray(D, x, i);
+            var a = DoubleVector.fromArray(D, x, xo + i);
             var u = left ? k : a;
             var v = left ? a : k;
             (switch (code) {
@@ -151,9 +160,9 @@ final class Simd {
                 case Kernels.SUB -> u.sub(v);
                 case Kernels.MUL -> u.mul(v);
                 default -> u.div(v);
-            }).intoArray(o, i);
+            }).intoArray(o, oo + i);
         }
-        for (; i < n; i++) o[i] = left ? scalar(code, c, x[i]) : scalar(code, x[i], c);
+        for (; i < n; i++) o[oo + i] = left ? scalar(code, c, x[xo + i]) : scalar(code, x[xo + i], c);
     }
 
     private static double scalar(int code, double a, double b) {
