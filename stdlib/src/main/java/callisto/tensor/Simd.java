@@ -2,7 +2,9 @@ package callisto.tensor;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +14,43 @@ import jdk.incubator.vector.VectorSpecies;
 final class Simd {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Floats in as many lanes as {@link #D} has, to widen them to double lanes. */
+    private static final VectorSpecies<Float> F_OF_D = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+    /**
+     * erf of float32 values, computed in double lanes: below 0.5 the odd polynomial |x|·Σ taylor[k] x^{2k}; from
+     * 0.5 to 4, 1 − e^{−x²}·erfcx(|x|) with erfcx as Chebyshev coefficients {@code cheb} on [0.5, 4]; 1 beyond (erf(4)
+     * rounds to 1 in float32); the sign of x; NaN stays NaN. Within an ulp of float32 rounding of erf.
+     */
+    static void erf(float[] x, float[] o, int n, double[] taylor, double[] cheb) {
+        int i = 0;
+        var half = DoubleVector.broadcast(D, 0.5);
+        var one = DoubleVector.broadcast(D, 1.0);
+        for (int up = F_OF_D.loopBound(n); i < up; i += F_OF_D.length()) {
+            var v = (DoubleVector) FloatVector.fromArray(F_OF_D, x, i).convertShape(VectorOperators.F2D, D, 0);
+            var ax = v.abs();
+            var x2 = ax.mul(ax);
+            var p = DoubleVector.broadcast(D, taylor[taylor.length - 1]);
+            for (int k = taylor.length - 2; k >= 0; k--) p = p.fma(x2, DoubleVector.broadcast(D, taylor[k]));
+            var small = p.mul(ax);
+            var t = ax.min(4.0).sub(half).mul(2 / 3.5).sub(one);
+            var t2 = t.add(t);
+            var b1 = DoubleVector.zero(D);
+            var b2 = DoubleVector.zero(D);
+            for (int k = cheb.length - 1; k >= 1; k--) {
+                var b0 = t2.fma(b1, DoubleVector.broadcast(D, cheb[k])).sub(b2);
+                b2 = b1;
+                b1 = b0;
+            }
+            var erfcx = t.fma(b1, DoubleVector.broadcast(D, cheb[0] / 2)).sub(b2);
+            var large = one.sub(x2.neg().lanewise(VectorOperators.EXP).mul(erfcx));
+            VectorMask<Double> isSmall = ax.compare(VectorOperators.LT, 0.5);
+            var r = large.blend(one, ax.compare(VectorOperators.GE, 4.0)).blend(small, isSmall);
+            r = r.blend(r.neg(), v.compare(VectorOperators.LT, 0.0));
+            ((FloatVector) r.convertShape(VectorOperators.D2F, F_OF_D, 0)).intoArray(o, i);
+        }
+        for (; i < n; i++) o[i] = (float) Kernels.erf(x[i]);
+    }
 
     static final int NEG = 0, EXP = 1, LOG = 2, SIN = 3, COS = 4, TANH = 5, SQRT = 6, LOG1P = 7, EXPM1 = 8;
 

@@ -34,4 +34,26 @@ class ErfTest {
         assertTrue(Double.isNaN(Kernels.erf(Double.NaN)));
         assertEquals(-1, Kernels.erf(-40), 0);
     }
+
+    @Test
+    void float32ErfIsWithinAFloatUlp() {
+        int n = 200_001;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (-7 + 14.0 * i / (n - 1) + 1e-4 * Math.sin(i));
+        float[] got = Tensor.of(x, n).erf().toFloatArray(); // the vectorized path, and its scalar tail
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double exact = Kernels.erf(x[i]); // float64 erf, within 2 double ulps: exact at float precision
+            float rounded = (float) exact;
+            worst = Math.max(worst, Math.abs(got[i] - exact) / Math.ulp(rounded == 0 ? Float.MIN_VALUE : rounded));
+        }
+        assertTrue(worst <= 1, "worst float32 error " + worst + " ulps");
+        float[] special = Tensor.ofFloats(Float.NaN, 0f, -0f, 1e-30f, 4f, 10f, -10f, 0.5f, -0.49999997f).erf().toFloatArray();
+        assertTrue(Float.isNaN(special[0]));
+        assertEquals(0f, special[1], 0);
+        assertEquals(1, special[5], 0);
+        assertEquals(-1, special[6], 0);
+        assertEquals((float) Kernels.erf(1e-30), special[3], 0);
+        assertEquals((float) Kernels.erf(0.5), special[7], Math.ulp(special[7]));
+    }
 }
