@@ -57,46 +57,203 @@ final class Simd {
     private Simd() {
     }
 
+    /**
+     * {@code out[i] = op(x[i])}. Each op has a loop of its own, so its vector operator is a constant where the
+     * JIT compiles it: one shared loop saw its profile change with every new op, deoptimized, and ran the Vector
+     * API's slow fallback for a while (10–30× slower) each time.
+     */
     static void unary(int code, float[] x, float[] out, int n) {
-        int i = 0;
-        for (int up = F.loopBound(n); i < up; i += F.length()) apply(code, FloatVector.fromArray(F, x, i)).intoArray(out, i);
-        for (; i < n; i++) out[i] = (float) scalar(code, x[i]);
+        int done = switch (code) {
+            case NEG -> neg(x, out, n);
+            case EXP -> exp(x, out, n);
+            case LOG -> log(x, out, n);
+            case SIN -> sin(x, out, n);
+            case COS -> cos(x, out, n);
+            case TANH -> tanh(x, out, n);
+            case SQRT -> sqrt(x, out, n);
+            case LOG1P -> log1p(x, out, n);
+            case EXPM1 -> expm1(x, out, n);
+            default -> throw new AssertionError(code);
+        };
+        for (int i = done; i < n; i++) out[i] = (float) scalar(code, x[i]);
     }
 
     static void unary(int code, double[] x, double[] out, int n) {
+        int done = switch (code) {
+            case NEG -> neg(x, out, n);
+            case EXP -> exp(x, out, n);
+            case LOG -> log(x, out, n);
+            case SIN -> sin(x, out, n);
+            case COS -> cos(x, out, n);
+            case TANH -> tanh(x, out, n);
+            case SQRT -> sqrt(x, out, n);
+            case LOG1P -> log1p(x, out, n);
+            case EXPM1 -> expm1(x, out, n);
+            default -> throw new AssertionError(code);
+        };
+        for (int i = done; i < n; i++) out[i] = scalar(code, x[i]);
+    }
+
+    private static int neg(float[] x, float[] out, int n) {
         int i = 0;
-        for (int up = D.loopBound(n); i < up; i += D.length()) apply(code, DoubleVector.fromArray(D, x, i)).intoArray(out, i);
-        for (; i < n; i++) out[i] = scalar(code, x[i]);
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.neg().intoArray(out, i);
+        }
+        return i;
     }
 
-    private static FloatVector apply(int code, FloatVector v) {
-        return switch (code) {
-            case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case SIN -> v.lanewise(VectorOperators.SIN);
-            case COS -> v.lanewise(VectorOperators.COS);
-            case TANH -> tanh(v);
-            case SQRT -> v.sqrt();
-            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
-            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
-            default -> throw new AssertionError(code);
-        };
+    private static int neg(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.neg().intoArray(out, i);
+        }
+        return i;
     }
 
-    private static DoubleVector apply(int code, DoubleVector v) {
-        return switch (code) {
-            case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case SIN -> v.lanewise(VectorOperators.SIN);
-            case COS -> v.lanewise(VectorOperators.COS);
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case SQRT -> v.sqrt();
-            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
-            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
-            default -> throw new AssertionError(code);
-        };
+    private static int exp(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.lanewise(VectorOperators.EXP).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int exp(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.lanewise(VectorOperators.EXP).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int log(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.lanewise(VectorOperators.LOG).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int log(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.lanewise(VectorOperators.LOG).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int sin(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.lanewise(VectorOperators.SIN).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int sin(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.lanewise(VectorOperators.SIN).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int cos(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.lanewise(VectorOperators.COS).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int cos(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.lanewise(VectorOperators.COS).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int tanh(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            tanh(v).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int tanh(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.lanewise(VectorOperators.TANH).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int sqrt(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.sqrt().intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int sqrt(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.sqrt().intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int log1p(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.lanewise(VectorOperators.LOG1P).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int log1p(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.lanewise(VectorOperators.LOG1P).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int expm1(float[] x, float[] out, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            v.lanewise(VectorOperators.EXPM1).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int expm1(double[] x, double[] out, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var v = DoubleVector.fromArray(D, x, i);
+            v.lanewise(VectorOperators.EXPM1).intoArray(out, i);
+        }
+        return i;
     }
 
     /**
