@@ -32,6 +32,11 @@ final class Derivatives {
             case Op.Log1p l -> new Tensor[] {g.div(in[0].add(1))};
             case Op.Expm1 e -> new Tensor[] {g.mul(out.add(1))};
             case Op.Erf e -> new Tensor[] {g.mul(in[0].pow(2).neg().exp().mul(TWO_OVER_SQRT_PI))};
+            case Op.Gelu u -> new Tensor[] {Tensor.geluGrad(in[0], g)};
+            // out = g (Φ + x φ): d/dg = Φ + x φ, d/dx = g φ (2 − x²), as φ' = −x φ
+            case Op.GeluGrad u -> new Tensor[] {
+                    g.mul(in[1]).mul(in[0].pow(2).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI))).mul(in[0].pow(2).rsub(2)),
+                    Tensor.geluGrad(in[0], g)};
             case Op.Pow p -> new Tensor[] {p.exponent() == 0 ? g.mul(0)
                 : g.mul(in[0].pow(p.exponent() - 1).mul(p.exponent()))};
             case Op.Sum s -> {

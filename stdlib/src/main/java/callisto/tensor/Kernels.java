@@ -34,6 +34,8 @@ final class Kernels {
             case Op.Log1p l -> unary(Simd.LOG1P, in[0]);
             case Op.Expm1 e -> unary(Simd.EXPM1, in[0]);
             case Op.Erf e -> erf(in[0]);
+            case Op.Gelu u -> gelu(in[0]);
+            case Op.GeluGrad u -> geluGrad(in[0], in[1]);
             case Op.Pow p -> pow(in[0], p.exponent());
             case Op.Sum s -> sum(in[0], s.dims(), shape);
             case Op.Prod p -> prod(in[0], p.dim());
@@ -353,12 +355,51 @@ final class Kernels {
         return Tensor.wrap(a.dtype, out, a.shape);
     }
 
+    /** GELU elementwise in one pass: float32 vectorized ({@link Simd#gelu}), float64 with {@link #erf(double)}. */
+    private static Tensor gelu(Tensor a) {
+        int n = a.numel();
+        Object out = Storage.allocate(a.dtype, n);
+        if (a.dtype == FLOAT32) {
+            Simd.gelu((float[]) dense(a, FLOAT32), (float[]) out, n, ERF_TAYLOR_FLOAT, ERFC_EXPONENT);
+        } else {
+            double[] x = denseDouble(a), o = (double[]) out;
+            for (int i = 0; i < n; i++) o[i] = 0.5 * x[i] * (1 + erf(x[i] * SQRT_HALF));
+        }
+        return Tensor.wrap(a.dtype, out, a.shape);
+    }
+
+    /** g·(Φ(x) + x φ(x)) elementwise in one pass, for x and g of one shape and dtype. */
+    private static Tensor geluGrad(Tensor x, Tensor g) {
+        int n = x.numel();
+        Object out = Storage.allocate(x.dtype, n);
+        if (x.dtype == FLOAT32) {
+            Simd.geluGrad((float[]) dense(x, FLOAT32), (float[]) dense(g, FLOAT32), (float[]) out, n, ERF_TAYLOR_FLOAT, ERFC_EXPONENT);
+        } else {
+            double[] xs = denseDouble(x), gs = denseDouble(g), o = (double[]) out;
+            for (int i = 0; i < n; i++) {
+                double v = xs[i];
+                o[i] = gs[i] * (0.5 * (1 + erf(v * SQRT_HALF)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
+            }
+        }
+        return Tensor.wrap(x.dtype, out, x.shape);
+    }
+
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+
+    /** The continued fraction x + (1/2)/(x + 1/(x + (3/2)/(x + …))) with erfc(x) = e^{−x²}/(√π · it); 40 terms are exact for x >= 5. */
+    private static double erfcFraction(double x) {
+        double f = x;
+        for (int k = 40; k >= 1; k--) f = x + (k / 2.0) / f;
+        return f;
+    }
+
     /** erf elementwise: float32 vectorized ({@link Simd#erf}), float64 in a loop of its own that inlines {@link #erf(double)}. */
     private static Tensor erf(Tensor a) {
         int n = a.numel();
         Object out = Storage.allocate(a.dtype, n);
         if (a.dtype == FLOAT32) {
-            Simd.erf((float[]) dense(a, FLOAT32), (float[]) out, n, ERF_TAYLOR_FLOAT, ERFCX_CHEBYSHEV);
+            Simd.erf((float[]) dense(a, FLOAT32), (float[]) out, n, ERF_TAYLOR_FLOAT, ERFC_EXPONENT);
         } else {
             double[] x = denseDouble(a), o = (double[]) out;
             for (int i = 0; i < n; i++) o[i] = erf(x[i]);
@@ -698,9 +739,13 @@ final class Kernels {
 
     };
 
-    /** The first 8 Taylor coefficients (enough below 0.5 for float32), and erfcx(x) = e^{x²} erfc(x) on [0.5, 4] (20 Chebyshev terms). */
-    private static final double[] ERF_TAYLOR_FLOAT = new double[8];
-    private static final double[] ERFCX_CHEBYSHEV = new double[20];
+    /** The first 12 Taylor coefficients, enough below 1 for float32 (the tail form loses an ulp or two below 1). */
+    private static final double[] ERF_TAYLOR_FLOAT = new double[12];
+    /**
+     * Chebyshev coefficients (in s = 2t − 1) of the smooth P(t) with erfc(x) = t·e^{−x² + P(t)}, t = 1/(1 + x/2),
+     * for x >= 0 (t in (0, 1]): the float32 erf's tail, 14 terms.
+     */
+    static final double[] ERFC_EXPONENT = new double[14];
 
     static {
         double fact = 1;
@@ -722,16 +767,17 @@ final class Kernels {
             }
         }
         System.arraycopy(ERF_TAYLOR, 0, ERF_TAYLOR_FLOAT, 0, ERF_TAYLOR_FLOAT.length);
-        int m = ERFCX_CHEBYSHEV.length;
+        int m = ERFC_EXPONENT.length;
         double[] f = new double[m];
         for (int k = 0; k < m; k++) {
-            double x = 0.5 + 3.5 * (Math.cos(Math.PI * (k + 0.5) / m) + 1) / 2;
-            f[k] = (1 - erf(x)) * Math.exp(x * x);
+            double t = (Math.cos(Math.PI * (k + 0.5) / m) + 1) / 2, x = 2 * (1 - t) / t;
+            // 1 − erf loses digits for large x: there log erfc(x) + x² = −log √π − log(continued fraction), exactly
+            f[k] = (x < 5 ? Math.log(1 - erf(x)) + x * x : -0.5 * Math.log(Math.PI) - Math.log(erfcFraction(x))) - Math.log(t);
         }
         for (int j = 0; j < m; j++) {
             double sum = 0;
             for (int k = 0; k < m; k++) sum += f[k] * Math.cos(Math.PI * j * (k + 0.5) / m);
-            ERFCX_CHEBYSHEV[j] = 2.0 / m * sum;
+            ERFC_EXPONENT[j] = 2.0 / m * sum;
         }
     }
 }

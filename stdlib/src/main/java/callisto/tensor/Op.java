@@ -53,6 +53,14 @@ sealed interface Op {
     record Erf() implements Op {
     }
 
+    /** GELU, x Φ(x): a composition of mul, erf and add, fused because every activation of a GELU network pays it. */
+    record Gelu() implements Op {
+    }
+
+    /** GELU's VJP g·(Φ(x) + x φ(x)) for inputs (x, g), fused like {@link Gelu}; it has its own VJP, so order two and up work. */
+    record GeluGrad() implements Op {
+    }
+
     /** x to a constant power. */
     record Pow(double exponent) implements Op {
     }

@@ -2,9 +2,7 @@ package callisto.tensor;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,42 +12,64 @@ import jdk.incubator.vector.VectorSpecies;
 final class Simd {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Floats in as many lanes as {@link #D} has, to widen them to double lanes. */
-    private static final VectorSpecies<Float> F_OF_D = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     /**
-     * erf of float32 values, computed in double lanes: below 0.5 the odd polynomial |x|·Σ taylor[k] x^{2k}; from
-     * 0.5 to 4, 1 − e^{−x²}·erfcx(|x|) with erfcx as Chebyshev coefficients {@code cheb} on [0.5, 4]; 1 beyond (erf(4)
-     * rounds to 1 in float32); the sign of x; NaN stays NaN. Within an ulp of float32 rounding of erf.
+     * erf of float32 values in float lanes: below 1 the odd polynomial |x|·Σ taylor[k] x^{2k}; above,
+     * 1 − t·e^{−x² + P(t)} with t = 1/(1 + |x|/2) and P from its Chebyshev coefficients {@code tail}
+     * ({@link Kernels}); the sign of x; NaN stays NaN. Within 2.5 ulps of erf (float arithmetic throughout, for speed).
      */
-    static void erf(float[] x, float[] o, int n, double[] taylor, double[] cheb) {
+    static void erf(float[] x, float[] o, int n, double[] taylor, double[] tail) {
         int i = 0;
-        var half = DoubleVector.broadcast(D, 0.5);
-        var one = DoubleVector.broadcast(D, 1.0);
-        for (int up = F_OF_D.loopBound(n); i < up; i += F_OF_D.length()) {
-            var v = (DoubleVector) FloatVector.fromArray(F_OF_D, x, i).convertShape(VectorOperators.F2D, D, 0);
-            var ax = v.abs();
-            var x2 = ax.mul(ax);
-            var p = DoubleVector.broadcast(D, taylor[taylor.length - 1]);
-            for (int k = taylor.length - 2; k >= 0; k--) p = p.fma(x2, DoubleVector.broadcast(D, taylor[k]));
-            var small = p.mul(ax);
-            var t = ax.min(4.0).sub(half).mul(2 / 3.5).sub(one);
-            var t2 = t.add(t);
-            var b1 = DoubleVector.zero(D);
-            var b2 = DoubleVector.zero(D);
-            for (int k = cheb.length - 1; k >= 1; k--) {
-                var b0 = t2.fma(b1, DoubleVector.broadcast(D, cheb[k])).sub(b2);
-                b2 = b1;
-                b1 = b0;
-            }
-            var erfcx = t.fma(b1, DoubleVector.broadcast(D, cheb[0] / 2)).sub(b2);
-            var large = one.sub(x2.neg().lanewise(VectorOperators.EXP).mul(erfcx));
-            VectorMask<Double> isSmall = ax.compare(VectorOperators.LT, 0.5);
-            var r = large.blend(one, ax.compare(VectorOperators.GE, 4.0)).blend(small, isSmall);
-            r = r.blend(r.neg(), v.compare(VectorOperators.LT, 0.0));
-            ((FloatVector) r.convertShape(VectorOperators.D2F, F_OF_D, 0)).intoArray(o, i);
-        }
+        for (int up = F.loopBound(n); i < up; i += F.length()) erf(FloatVector.fromArray(F, x, i), taylor, tail).intoArray(o, i);
         for (; i < n; i++) o[i] = (float) Kernels.erf(x[i]);
+    }
+
+    /** GELU, x Φ(x) = x (1 + erf(x/√2)) / 2, in one pass over float32 values. */
+    static void gelu(float[] x, float[] o, int n, double[] taylor, double[] tail) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            erf(v.mul((float) Math.sqrt(0.5)), taylor, tail).add(1f).mul(v).mul(0.5f).intoArray(o, i);
+        }
+        for (; i < n; i++) o[i] = (float) (0.5 * x[i] * (1 + Kernels.erf(x[i] * Math.sqrt(0.5))));
+    }
+
+    /** GELU's VJP g·(Φ(x) + x φ(x)) in one pass over float32 values. */
+    static void geluGrad(float[] x, float[] g, float[] o, int n, double[] taylor, double[] tail) {
+        int i = 0;
+        float c = (float) (1 / Math.sqrt(2 * Math.PI));
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, i);
+            var cdf = erf(v.mul((float) Math.sqrt(0.5)), taylor, tail).add(1f).mul(0.5f);
+            var pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(c);
+            v.fma(pdf, cdf).mul(FloatVector.fromArray(F, g, i)).intoArray(o, i);
+        }
+        for (; i < n; i++) {
+            double v = x[i];
+            o[i] = (float) (g[i] * (0.5 * (1 + Kernels.erf(v * Math.sqrt(0.5))) + v * Math.exp(-0.5 * v * v) * c));
+        }
+    }
+
+    private static FloatVector erf(FloatVector v, double[] taylor, double[] tail) {
+        var ax = v.abs();
+        var x2 = ax.mul(ax);
+        var p = FloatVector.broadcast(F, (float) taylor[taylor.length - 1]);
+        for (int k = taylor.length - 2; k >= 0; k--) p = p.fma(x2, FloatVector.broadcast(F, (float) taylor[k]));
+        var small = p.mul(ax);
+        var t = FloatVector.broadcast(F, 1f).div(ax.mul(0.5f).add(1f));
+        var s = t.add(t).sub(1f);
+        var s2 = s.add(s);
+        var b1 = FloatVector.zero(F);
+        var b2 = FloatVector.zero(F);
+        for (int k = tail.length - 1; k >= 1; k--) {
+            var b0 = s2.fma(b1, FloatVector.broadcast(F, (float) tail[k])).sub(b2);
+            b2 = b1;
+            b1 = b0;
+        }
+        var exponent = s.fma(b1, FloatVector.broadcast(F, (float) (tail[0] / 2))).sub(b2).sub(x2);
+        var large = t.mul(exponent.lanewise(VectorOperators.EXP)).neg().add(1f);
+        var r = large.blend(small, ax.compare(VectorOperators.LT, 1f));
+        return r.blend(r.neg(), v.compare(VectorOperators.LT, 0f));
     }
 
     static final int NEG = 0, EXP = 1, LOG = 2, SIN = 3, COS = 4, TANH = 5, SQRT = 6, LOG1P = 7, EXPM1 = 8;

