@@ -200,7 +200,22 @@ final class Kernels {
         int[] shape = a.shape.clone();
         shape[dim] = size;
         Object x = dense(a, a.dtype), out = Storage.allocate(a.dtype, outer * size * inner);
-        for (int o = 0; o < outer; o++) System.arraycopy(x, o * n * inner, out, (o * size + before) * inner, n * inner);
+        int block = n * inner;
+        if (block == 1 && x instanceof float[] xf) { // one value per row: a strided store
+            float[] of = (float[]) out;
+            for (int o = 0, dst = before * inner; o < outer; o++, dst += size * inner) of[dst] = xf[o];
+        } else if (block == 1 && x instanceof double[] xd) {
+            double[] od = (double[]) out;
+            for (int o = 0, dst = before * inner; o < outer; o++, dst += size * inner) od[dst] = xd[o];
+        } else if (block < 16 && x instanceof float[] xf) { // short blocks (stacking re and im): a call per block costs more than the copy
+            float[] of = (float[]) out;
+            for (int o = 0; o < outer; o++) for (int k = 0, src = o * block, dst = (o * size + before) * inner; k < block; k++) of[dst + k] = xf[src + k];
+        } else if (block < 16 && x instanceof double[] xd) {
+            double[] od = (double[]) out;
+            for (int o = 0; o < outer; o++) for (int k = 0, src = o * block, dst = (o * size + before) * inner; k < block; k++) od[dst + k] = xd[src + k];
+        } else {
+            for (int o = 0; o < outer; o++) System.arraycopy(x, o * block, out, (o * size + before) * inner, block);
+        }
         return Tensor.wrap(a.dtype, out, shape);
     }
 
