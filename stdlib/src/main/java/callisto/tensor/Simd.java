@@ -306,34 +306,29 @@ final class Simd {
         };
     }
 
-    /** {@code o[oo + i] = x[xo + i] op y[yo + i]} for the {@link Kernels} codes ADD, SUB, MUL, DIV. */
+    /**
+     * {@code o[oo + i] = x[xo + i] op y[yo + i]} for the {@link Kernels} codes ADD, SUB, MUL, DIV: one loop per op,
+     * for the reason given at {@link #unary(int, float[], float[], int)}.
+     */
     static void binary(int code, float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
-        int i = 0;
-        for (int up = F.loopBound(n); i < up; i += F.length()) {
-            var a = FloatVector.fromArray(F, x, xo + i);
-            var b = FloatVector.fromArray(F, y, yo + i);
-            (switch (code) {
-                case Kernels.ADD -> a.add(b);
-                case Kernels.SUB -> a.sub(b);
-                case Kernels.MUL -> a.mul(b);
-                default -> a.div(b);
-            }).intoArray(o, oo + i);
-        }
+        int i = switch (code) {
+            case Kernels.ADD -> add(x, xo, y, yo, o, oo, n);
+            case Kernels.SUB -> sub(x, xo, y, yo, o, oo, n);
+            case Kernels.MUL -> mul(x, xo, y, yo, o, oo, n);
+            case Kernels.DIV -> div(x, xo, y, yo, o, oo, n);
+            default -> throw new AssertionError(code);
+        };
         for (; i < n; i++) o[oo + i] = (float) scalar(code, x[xo + i], y[yo + i]);
     }
 
     static void binary(int code, double[] x, int xo, double[] y, int yo, double[] o, int oo, int n) {
-        int i = 0;
-        for (int up = D.loopBound(n); i < up; i += D.length()) {
-            var a = DoubleVector.fromArray(D, x, xo + i);
-            var b = DoubleVector.fromArray(D, y, yo + i);
-            (switch (code) {
-                case Kernels.ADD -> a.add(b);
-                case Kernels.SUB -> a.sub(b);
-                case Kernels.MUL -> a.mul(b);
-                default -> a.div(b);
-            }).intoArray(o, oo + i);
-        }
+        int i = switch (code) {
+            case Kernels.ADD -> add(x, xo, y, yo, o, oo, n);
+            case Kernels.SUB -> sub(x, xo, y, yo, o, oo, n);
+            case Kernels.MUL -> mul(x, xo, y, yo, o, oo, n);
+            case Kernels.DIV -> div(x, xo, y, yo, o, oo, n);
+            default -> throw new AssertionError(code);
+        };
         for (; i < n; i++) o[oo + i] = scalar(code, x[xo + i], y[yo + i]);
     }
 
@@ -344,19 +339,13 @@ final class Simd {
 
     /** {@code o[oo + i] = x[xo + i] op c}, or {@code c op x[xo + i]} when {@code left}. */
     static void scalar(int code, float[] x, int xo, float c, boolean left, float[] o, int oo, int n) {
-        int i = 0;
-        var k = FloatVector.broadcast(F, c);
-        for (int up = F.loopBound(n); i < up; i += F.length()) {
-            var a = FloatVector.fromArray(F, x, xo + i);
-            var u = left ? k : a;
-            var v = left ? a : k;
-            (switch (code) {
-                case Kernels.ADD -> u.add(v);
-                case Kernels.SUB -> u.sub(v);
-                case Kernels.MUL -> u.mul(v);
-                default -> u.div(v);
-            }).intoArray(o, oo + i);
-        }
+        int i = switch (code) {
+            case Kernels.ADD -> add(x, xo, c, o, oo, n);
+            case Kernels.SUB -> left ? subLeft(x, xo, c, o, oo, n) : sub(x, xo, c, o, oo, n);
+            case Kernels.MUL -> mul(x, xo, c, o, oo, n);
+            case Kernels.DIV -> left ? divLeft(x, xo, c, o, oo, n) : div(x, xo, c, o, oo, n);
+            default -> throw new AssertionError(code);
+        };
         for (; i < n; i++) o[oo + i] = (float) (left ? scalar(code, c, x[xo + i]) : scalar(code, x[xo + i], c));
     }
 
@@ -365,20 +354,138 @@ final class Simd {
     }
 
     static void scalar(int code, double[] x, int xo, double c, boolean left, double[] o, int oo, int n) {
+        int i = switch (code) {
+            case Kernels.ADD -> add(x, xo, c, o, oo, n);
+            case Kernels.SUB -> left ? subLeft(x, xo, c, o, oo, n) : sub(x, xo, c, o, oo, n);
+            case Kernels.MUL -> mul(x, xo, c, o, oo, n);
+            case Kernels.DIV -> left ? divLeft(x, xo, c, o, oo, n) : div(x, xo, c, o, oo, n);
+            default -> throw new AssertionError(code);
+        };
+        for (; i < n; i++) o[oo + i] = left ? scalar(code, c, x[xo + i]) : scalar(code, x[xo + i], c);
+    }
+
+    private static int add(float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).add(FloatVector.fromArray(F, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int add(float[] x, int xo, float c, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).add(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int sub(float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).sub(FloatVector.fromArray(F, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int sub(float[] x, int xo, float c, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).sub(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int subLeft(float[] x, int xo, float c, float[] o, int oo, int n) {
+        int i = 0;
+        var k = FloatVector.broadcast(F, c);
+        for (int up = F.loopBound(n); i < up; i += F.length()) k.sub(FloatVector.fromArray(F, x, xo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int mul(float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).mul(FloatVector.fromArray(F, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int mul(float[] x, int xo, float c, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).mul(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int div(float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).div(FloatVector.fromArray(F, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int div(float[] x, int xo, float c, float[] o, int oo, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, xo + i).div(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int divLeft(float[] x, int xo, float c, float[] o, int oo, int n) {
+        int i = 0;
+        var k = FloatVector.broadcast(F, c);
+        for (int up = F.loopBound(n); i < up; i += F.length()) k.div(FloatVector.fromArray(F, x, xo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int add(double[] x, int xo, double[] y, int yo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).add(DoubleVector.fromArray(D, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int add(double[] x, int xo, double c, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).add(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int sub(double[] x, int xo, double[] y, int yo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).sub(DoubleVector.fromArray(D, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int sub(double[] x, int xo, double c, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).sub(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int subLeft(double[] x, int xo, double c, double[] o, int oo, int n) {
         int i = 0;
         var k = DoubleVector.broadcast(D, c);
-        for (int up = D.loopBound(n); i < up; i += D.length()) {
-            var a = DoubleVector.fromArray(D, x, xo + i);
-            var u = left ? k : a;
-            var v = left ? a : k;
-            (switch (code) {
-                case Kernels.ADD -> u.add(v);
-                case Kernels.SUB -> u.sub(v);
-                case Kernels.MUL -> u.mul(v);
-                default -> u.div(v);
-            }).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) o[oo + i] = left ? scalar(code, c, x[xo + i]) : scalar(code, x[xo + i], c);
+        for (int up = D.loopBound(n); i < up; i += D.length()) k.sub(DoubleVector.fromArray(D, x, xo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int mul(double[] x, int xo, double[] y, int yo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).mul(DoubleVector.fromArray(D, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int mul(double[] x, int xo, double c, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).mul(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int div(double[] x, int xo, double[] y, int yo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).div(DoubleVector.fromArray(D, y, yo + i)).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int div(double[] x, int xo, double c, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, xo + i).div(c).intoArray(o, oo + i);
+        return i;
+    }
+
+    private static int divLeft(double[] x, int xo, double c, double[] o, int oo, int n) {
+        int i = 0;
+        var k = DoubleVector.broadcast(D, c);
+        for (int up = D.loopBound(n); i < up; i += D.length()) k.div(DoubleVector.fromArray(D, x, xo + i)).intoArray(o, oo + i);
+        return i;
     }
 
     private static double scalar(int code, double a, double b) {
