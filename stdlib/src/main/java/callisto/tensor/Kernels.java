@@ -239,9 +239,9 @@ final class Kernels {
         } else if (nb == n && Shape.isSuffix(a.shape, shape)) {
             Object x = dense(a, dt), y = dense(b, dt);
             for (int r = 0; r < n; r += na) flat(code, dt, x, 0, y, r, out, r, na);
-        } else if (na == n && rowBlock(b.shape, shape) > 1) { // a per-channel bias: [C, 1] over [B, C, N]
+        } else if (na == n && rowBlock(b.shape, shape) >= 16) { // a per-channel bias: [C, 1] over [B, C, N]
             rows(code, dt, dense(a, dt), dense(b, dt), nb, rowBlock(b.shape, shape), false, out, n);
-        } else if (nb == n && rowBlock(a.shape, shape) > 1) {
+        } else if (nb == n && rowBlock(a.shape, shape) >= 16) { // (shorter runs cost more in calls than a copy)
             rows(code, dt, dense(b, dt), dense(a, dt), na, rowBlock(a.shape, shape), true, out, n);
         } else {
             flat(code, dt, dense(expandView(a, shape), dt), 0, dense(expandView(b, shape), dt), 0, out, 0, n);
