@@ -14,7 +14,7 @@ import callisto.tensor.Tensor;
 public abstract class BatchNorm extends Module {
     private final int numFeatures;
     private final double eps, momentum;
-    private final Tensor weight, bias, runningMean, runningVar, numBatchesTracked;
+    private final boolean affine;
 
     protected BatchNorm(int numFeatures, double eps, double momentum, boolean affine, DType dtype) {
         Layers.checkPositive(typeName(), "numFeatures", numFeatures);
@@ -24,11 +24,14 @@ public abstract class BatchNorm extends Module {
         this.numFeatures = numFeatures;
         this.eps = eps;
         this.momentum = momentum;
-        weight = affine ? registerParameter("weight", Tensor.ones(dtype, numFeatures)) : null;
-        bias = affine ? registerParameter("bias", Tensor.zeros(dtype, numFeatures)) : null;
-        runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, numFeatures));
-        runningVar = registerBuffer("running_var", Tensor.ones(dtype, numFeatures));
-        numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(DType.INT64));
+        this.affine = affine;
+        if (affine) {
+            registerParameter("weight", Tensor.ones(dtype, numFeatures));
+            registerParameter("bias", Tensor.zeros(dtype, numFeatures));
+        }
+        registerBuffer("running_mean", Tensor.zeros(dtype, numFeatures));
+        registerBuffer("running_var", Tensor.ones(dtype, numFeatures));
+        registerBuffer("num_batches_tracked", Tensor.zeros(DType.INT64));
     }
 
     /** Whether {@code x} has a rank this layer accepts. */
@@ -59,33 +62,34 @@ public abstract class BatchNorm extends Module {
             Tensor centered = x.sub(mean);
             var = centered.mul(centered).mean(dims, true);
             try (var off = GradMode.noGrad()) {
+                Tensor runningMean = runningMean(), runningVar = runningVar();
                 Tensor m = mean.detach().reshape(numFeatures), v = var.detach().reshape(numFeatures).mul(n / (n - 1.0));
                 runningMean.mul_(1 - momentum).add_(m.mul(momentum));
                 runningVar.mul_(1 - momentum).add_(v.mul(momentum));
-                numBatchesTracked.add_(1);
+                buffer("num_batches_tracked").add_(1);
             }
             Tensor y = centered.mul(var.add(eps).rsqrt());
             return affine(y, channel);
         }
-        mean = runningMean.reshape(channel);
-        var = runningVar.reshape(channel);
+        mean = runningMean().reshape(channel);
+        var = runningVar().reshape(channel);
         return affine(x.sub(mean).mul(var.add(eps).rsqrt()), channel);
     }
 
     private Tensor affine(Tensor y, int[] channel) {
-        return weight == null ? y : y.mul(weight.reshape(channel)).add(bias.reshape(channel));
+        return affine ? y.mul(parameter("weight").reshape(channel)).add(parameter("bias").reshape(channel)) : y;
     }
 
     public Tensor runningMean() {
-        return runningMean;
+        return buffer("running_mean");
     }
 
     public Tensor runningVar() {
-        return runningVar;
+        return buffer("running_var");
     }
 
     @Override
     protected String extraRepr() {
-        return numFeatures + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + (weight != null);
+        return numFeatures + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + affine;
     }
 }

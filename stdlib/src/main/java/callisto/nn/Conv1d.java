@@ -13,7 +13,7 @@ import callisto.tensor.Tensor;
 public final class Conv1d extends Module {
     private final int inChannels, outChannels, kernelSize;
     private final ConvOptions options;
-    private final Tensor weight, bias;
+    private final boolean hasBias;
 
     /** Stride 1, no padding, bias, float32. */
     public Conv1d(int inChannels, int outChannels, int kernelSize, Generator generator) {
@@ -28,26 +28,27 @@ public final class Conv1d extends Module {
         this.kernelSize = kernelSize;
         this.options = options;
         double bound = 1 / Math.sqrt((double) inChannels / groups * kernelSize);
-        weight = registerParameter("weight", Init.uniform(Tensor.zeros(dtype, outChannels, inChannels / groups, kernelSize),
+        registerParameter("weight", Init.uniform(Tensor.zeros(dtype, outChannels, inChannels / groups, kernelSize),
                 -bound, bound, generator));
-        this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outChannels), -bound, bound, generator)) : null;
+        hasBias = bias;
+        if (bias) registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outChannels), -bound, bound, generator));
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return Conv.conv1d(x, weight, bias, options);
+        return Conv.conv1d(x, weight(), bias(), options);
     }
 
     public Tensor weight() {
-        return weight;
+        return parameter("weight");
     }
 
     public Tensor bias() {
-        return bias;
+        return parameter("bias");
     }
 
     @Override
     protected String extraRepr() {
-        return inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ",), " + options + ", bias=" + (bias != null);
+        return inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ",), " + options + ", bias=" + hasBias;
     }
 }

@@ -15,7 +15,7 @@ public final class ConvTranspose2d extends Module {
     private final int inChannels, outChannels;
     private final int[] kernelSize;
     private final ConvOptions options;
-    private final Tensor weight, bias;
+    private final boolean hasBias;
 
     /** A square kernel, stride 1, no padding, bias, float32. */
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, Generator generator) {
@@ -31,26 +31,27 @@ public final class ConvTranspose2d extends Module {
         this.kernelSize = k;
         this.options = options;
         double bound = 1 / Math.sqrt((double) outChannels / groups * k[0] * k[1]);
-        weight = registerParameter("weight", Init.uniform(Tensor.zeros(dtype, inChannels, outChannels / groups, k[0], k[1]),
+        registerParameter("weight", Init.uniform(Tensor.zeros(dtype, inChannels, outChannels / groups, k[0], k[1]),
                 -bound, bound, generator));
-        this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outChannels), -bound, bound, generator)) : null;
+        hasBias = bias;
+        if (bias) registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outChannels), -bound, bound, generator));
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return Conv.convTranspose2d(x, weight, bias, options);
+        return Conv.convTranspose2d(x, weight(), bias(), options);
     }
 
     public Tensor weight() {
-        return weight;
+        return parameter("weight");
     }
 
     public Tensor bias() {
-        return bias;
+        return parameter("bias");
     }
 
     @Override
     protected String extraRepr() {
-        return inChannels + ", " + outChannels + ", kernel_size=" + Layers.pair(kernelSize) + ", " + options + ", bias=" + (bias != null);
+        return inChannels + ", " + outChannels + ", kernel_size=" + Layers.pair(kernelSize) + ", " + options + ", bias=" + hasBias;
     }
 }

@@ -12,8 +12,7 @@ import callisto.tensor.Tensor;
  */
 public final class Embedding extends Module {
     private final int numEmbeddings, embeddingDim;
-    private final Tensor weight;
-
+    
     public Embedding(int numEmbeddings, int embeddingDim, Generator generator) {
         this(numEmbeddings, embeddingDim, DType.FLOAT32, generator);
     }
@@ -24,7 +23,7 @@ public final class Embedding extends Module {
         Layers.checkFloat("Embedding", dtype);
         this.numEmbeddings = numEmbeddings;
         this.embeddingDim = embeddingDim;
-        weight = registerParameter("weight", Init.normal(Tensor.zeros(dtype, numEmbeddings, embeddingDim), 0, 1, generator));
+        registerParameter("weight", Init.normal(Tensor.zeros(dtype, numEmbeddings, embeddingDim), 0, 1, generator));
     }
 
     @Override
@@ -34,11 +33,11 @@ public final class Embedding extends Module {
         }
         int[] shape = java.util.Arrays.copyOf(indices.shape(), indices.dim() + 1);
         shape[indices.dim()] = embeddingDim;
-        return Indexing.indexSelect(weight, 0, indices.reshape(-1)).reshape(shape);
+        return Indexing.indexSelect(weight(), 0, indices.reshape(-1)).reshape(shape);
     }
 
     public Tensor weight() {
-        return weight;
+        return parameter("weight");
     }
 
     @Override

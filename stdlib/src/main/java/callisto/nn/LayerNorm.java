@@ -12,7 +12,7 @@ import java.util.Arrays;
 public final class LayerNorm extends Module {
     private final int[] normalizedShape;
     private final double eps;
-    private final Tensor weight, bias;
+    private final boolean affine;
 
     /** eps 1e-5, affine, float32. */
     public LayerNorm(int... normalizedShape) {
@@ -28,8 +28,11 @@ public final class LayerNorm extends Module {
         Layers.checkFloat("LayerNorm", dtype);
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;
-        weight = elementwiseAffine ? registerParameter("weight", Tensor.ones(dtype, normalizedShape)) : null;
-        bias = elementwiseAffine ? registerParameter("bias", Tensor.zeros(dtype, normalizedShape)) : null;
+        affine = elementwiseAffine;
+        if (affine) {
+            registerParameter("weight", Tensor.ones(dtype, normalizedShape));
+            registerParameter("bias", Tensor.zeros(dtype, normalizedShape));
+        }
     }
 
     @Override
@@ -44,11 +47,11 @@ public final class LayerNorm extends Module {
         Tensor centered = x.sub(x.mean(dims, true));
         Tensor var = centered.mul(centered).mean(dims, true);
         Tensor y = centered.mul(var.add(eps).rsqrt());
-        return weight == null ? y : y.mul(weight).add(bias);
+        return affine ? y.mul(parameter("weight")).add(parameter("bias")) : y;
     }
 
     @Override
     protected String extraRepr() {
-        return "normalized_shape=" + Arrays.toString(normalizedShape) + ", eps=" + eps + ", elementwise_affine=" + (weight != null);
+        return "normalized_shape=" + Arrays.toString(normalizedShape) + ", eps=" + eps + ", elementwise_affine=" + affine;
     }
 }

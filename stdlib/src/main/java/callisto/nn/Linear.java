@@ -10,7 +10,7 @@ import callisto.tensor.Tensor;
  */
 public final class Linear extends Module {
     private final int inFeatures, outFeatures;
-    private final Tensor weight, bias;
+    private final boolean hasBias;
 
     /** Float32 with bias. */
     public Linear(int inFeatures, int outFeatures, Generator generator) {
@@ -25,8 +25,9 @@ public final class Linear extends Module {
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         double bound = 1 / Math.sqrt(inFeatures);
-        weight = registerParameter("weight", Init.uniform(Tensor.zeros(dtype, outFeatures, inFeatures), -bound, bound, generator));
-        this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outFeatures), -bound, bound, generator)) : null;
+        registerParameter("weight", Init.uniform(Tensor.zeros(dtype, outFeatures, inFeatures), -bound, bound, generator));
+        hasBias = bias;
+        if (bias) registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outFeatures), -bound, bound, generator));
     }
 
     @Override
@@ -35,17 +36,17 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear.forward: input shape " + java.util.Arrays.toString(x.shape())
                     + " must end in inFeatures = " + inFeatures);
         }
-        Tensor y = x.matmul(weight.transpose());
-        return bias == null ? y : y.add(bias);
+        Tensor y = x.matmul(weight().transpose());
+        return hasBias ? y.add(bias()) : y;
     }
 
     public Tensor weight() {
-        return weight;
+        return parameter("weight");
     }
 
     /** The bias, or null when built without one. */
     public Tensor bias() {
-        return bias;
+        return parameter("bias");
     }
 
     public int inFeatures() {
@@ -58,6 +59,6 @@ public final class Linear extends Module {
 
     @Override
     protected String extraRepr() {
-        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias != null);
+        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + hasBias;
     }
 }

@@ -79,6 +79,52 @@ public abstract class Module {
         }
     }
 
+    /** This module's own parameter {@code name} as currently bound (see {@link #functionalCall}), or null. */
+    protected final Tensor parameter(String name) {
+        return parameters.get(name);
+    }
+
+    /** This module's own buffer {@code name} as currently bound, or null. */
+    protected final Tensor buffer(String name) {
+        return buffers.get(name);
+    }
+
+    /**
+     * Runs {@link #forward} with some parameters or buffers replaced by the given tensors (keys as in
+     * {@link #stateDict()}), as {@code torch.func.functional_call}: gradients then flow to the given tensors, which
+     * lets a caller differentiate with respect to parameters as plain inputs (gradcheck, meta-learning, ensembles).
+     * The module's own tensors are restored afterwards, even when forward throws. Not for concurrent use of one module.
+     */
+    public final Tensor functionalCall(Map<String, Tensor> replacements, Tensor x) {
+        if (replacements == null) throw new IllegalArgumentException("functionalCall: replacements is null");
+        var modules = namedModules();
+        var restore = new ArrayList<Runnable>();
+        try {
+            for (var e : replacements.entrySet()) {
+                String key = e.getKey();
+                int dot = key.lastIndexOf('.');
+                Module m = modules.get(dot < 0 ? "" : key.substring(0, dot));
+                String local = key.substring(dot + 1);
+                Map<String, Tensor> table = m == null ? null
+                        : m.parameters.containsKey(local) ? m.parameters : m.buffers.containsKey(local) ? m.buffers : null;
+                if (table == null) {
+                    throw new IllegalArgumentException("functionalCall: key '" + key + "' is no parameter or buffer of " + typeName());
+                }
+                Tensor old = table.get(local);
+                if (e.getValue() == null || !Arrays.equals(old.shape(), e.getValue().shape())) {
+                    throw new IllegalArgumentException("functionalCall: key '" + key + "' has shape "
+                            + (e.getValue() == null ? "null" : Arrays.toString(e.getValue().shape())) + " but the module's is "
+                            + Arrays.toString(old.shape()));
+                }
+                table.put(local, e.getValue());
+                restore.add(() -> table.put(local, old));
+            }
+            return forward(x);
+        } finally {
+            for (Runnable r : restore.reversed()) r.run();
+        }
+    }
+
     // ---- traversal
 
     /** The parameters of this module and all submodules, in {@link #namedParameters()} order. */
