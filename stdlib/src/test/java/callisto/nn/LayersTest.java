@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import callisto.tensor.ConvOptions;
 import callisto.tensor.DType;
 import callisto.tensor.Generator;
 import callisto.tensor.Tensor;
