@@ -1,6 +1,5 @@
 package callisto.nn;
 
-import callisto.tensor.DType;
 import callisto.tensor.Generator;
 import callisto.tensor.GradMode;
 import callisto.tensor.Tensor;
@@ -225,7 +224,7 @@ public final class Init {
             throw new IllegalArgumentException("Init: tensor is " + t.dtype() + "; initializers fill float tensors");
         }
         try (var off = GradMode.noGrad()) {
-            t.copy_(values.dtype() == DType.FLOAT64 ? values : values.to(DType.FLOAT64));
+            t.copy_(values);
         }
         return t;
     }
