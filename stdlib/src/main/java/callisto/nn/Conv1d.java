@@ -49,6 +49,6 @@ public final class Conv1d extends Module {
 
     @Override
     protected String extraRepr() {
-        return inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ",), " + options + ", bias=" + hasBias;
+        return inChannels + ", " + outChannels + ", kernel_size=(" + kernelSize + ",), " + Convs.repr(options, 1, false) + ", bias=" + hasBias;
     }
 }

@@ -53,6 +53,6 @@ public final class Conv2d extends Module {
 
     @Override
     protected String extraRepr() {
-        return inChannels + ", " + outChannels + ", kernel_size=" + Layers.pair(kernelSize) + ", " + options + ", bias=" + hasBias;
+        return inChannels + ", " + outChannels + ", kernel_size=" + Layers.pair(kernelSize) + ", " + Convs.repr(options, 2, false) + ", bias=" + hasBias;
     }
 }

@@ -32,4 +32,25 @@ final class Convs {
         }
         return groups;
     }
+
+    /** PyTorch's repr of the options: stride always, the others only when not their defaults. */
+    static String repr(ConvOptions o, int dims, boolean transposed) {
+        var s = new StringBuilder("stride=").append(tuple(o.stride(), dims));
+        if (o.samePadding()) s.append(", padding='same'");
+        else if (Arrays.stream(o.padding()).anyMatch(v -> v != 0)) s.append(", padding=").append(tuple(o.padding(), dims));
+        if (Arrays.stream(o.dilation()).anyMatch(v -> v != 1)) s.append(", dilation=").append(tuple(o.dilation(), dims));
+        if (transposed && Arrays.stream(o.outputPadding()).anyMatch(v -> v != 0)) {
+            s.append(", output_padding=").append(tuple(o.outputPadding(), dims));
+        }
+        if (o.groups() != 1) s.append(", groups=").append(o.groups());
+        if (!transposed && o.paddingMode() != callisto.tensor.Conv.PaddingMode.ZEROS) {
+            s.append(", padding_mode=").append(o.paddingMode().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return s.toString();
+    }
+
+    static String tuple(int[] v, int dims) {
+        if (dims == 1) return "(" + v[0] + ",)";
+        return "(" + v[0] + ", " + v[v.length > 1 ? 1 : 0] + ")";
+    }
 }

@@ -195,6 +195,38 @@ public abstract class Module {
         for (Tensor p : parameters()) p.zeroGrad();
     }
 
+    /**
+     * Runs {@code fn} on every submodule and then on this module (children first), as PyTorch's {@code apply}:
+     * e.g. {@code model.apply(m -> { if (m instanceof Linear l) Init.xavierUniform(l.weight(), g); })}; returns this.
+     */
+    public final Module apply(java.util.function.Consumer<Module> fn) {
+        var modules = new ArrayList<>(namedModules().values());
+        for (int i = modules.size() - 1; i >= 0; i--) fn.accept(modules.get(i));
+        return this;
+    }
+
+    /**
+     * Converts every floating-point parameter and buffer to {@code dtype} (integer buffers such as BatchNorm's batch
+     * count stay as they are), as PyTorch's {@code module.to(dtype)}; returns this. Parameters become new leaves with
+     * the same requiresGrad, so an optimizer must be built after the conversion, as in PyTorch.
+     */
+    public final Module to(callisto.tensor.DType dtype) {
+        if (dtype == null || !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("Module.to: dtype " + dtype + " must be FLOAT32 or FLOAT64");
+        }
+        for (Module m : namedModules().values()) {
+            for (var e : m.parameters.entrySet()) {
+                Tensor p = e.getValue();
+                if (p.dtype() != dtype) e.setValue(p.detach().to(dtype).clone().requiresGrad(p.requiresGrad()));
+            }
+            for (var e : m.buffers.entrySet()) {
+                Tensor b = e.getValue();
+                if (b.dtype().isFloatingPoint() && b.dtype() != dtype) e.setValue(b.detach().to(dtype).clone());
+            }
+        }
+        return this;
+    }
+
     // ---- modes
 
     /** Sets training mode here and in every submodule (Dropout drops, BatchNorm uses batch statistics); returns this. */
@@ -213,6 +245,7 @@ public abstract class Module {
         return train(false);
     }
 
+    /** Whether this module is in training mode (the default) rather than evaluation mode. */
     public final boolean isTraining() {
         return training;
     }

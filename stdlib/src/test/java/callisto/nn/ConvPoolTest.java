@@ -51,6 +51,7 @@ class ConvPoolTest {
         assertArrayEquals(new int[] {1, 2, 2, 2}, y.shape());
         assertClose(expected, y, 1e-13);
         gradcheckModule(m, x, true);
+        assertEquals("Conv2d(4, 2, kernel_size=(3, 2), stride=(2, 2), padding=(1, 1), groups=2, bias=true)", m.toString());
         var e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(3, 2, new int[] {3}, ConvOptions.defaults().groups(2), true, F64, g));
         assertTrue(e.getMessage().contains("groups 2"), e.getMessage());
     }

@@ -176,4 +176,42 @@ class ModuleTest {
         });
         assertTrue(e.getMessage().contains("a.b"));
     }
+
+    @Test
+    void toConvertsParametersAndBuffersKeepingNamesAndFreezing() {
+        var m = nested(1);
+        m.get(0).freeze();
+        var x = new Generator(5).randn(6, 3);
+        m.eval();
+        double[] expected = m.forward(x).toArray();
+        m.to(DType.FLOAT32);
+        var state = m.stateDict();
+        assertEquals(DType.FLOAT32, state.get("1.0.weight").dtype());
+        assertEquals(DType.FLOAT32, state.get("1.2.running_var").dtype());
+        assertEquals(DType.INT64, state.get("1.2.num_batches_tracked").dtype());
+        assertFalse(m.namedParameters().get("0.weight").requiresGrad());
+        assertTrue(m.namedParameters().get("2.weight").requiresGrad());
+        Tensor y = m.forward(x.to(DType.FLOAT32));
+        assertEquals(DType.FLOAT32, y.dtype());
+        assertArrayEquals(expected, y.toArray(), 1e-5);
+        m.train();
+        m.forward(x.to(DType.FLOAT32)).sum().backward();
+        assertNotNull(m.namedParameters().get("2.weight").grad());
+    }
+
+    @Test
+    void applyVisitsChildrenBeforeParents() {
+        var m = nested(1);
+        var seen = new java.util.ArrayList<String>();
+        m.apply(s -> seen.add(s.getClass().getSimpleName()));
+        assertEquals(List.of("Linear", "BatchNorm1d", "Tanh", "Linear", "Sequential", "Linear", "Sequential"), seen);
+        m.apply(s -> {
+            if (s instanceof Linear l) Init.zeros(l.weight());
+        });
+        for (var e : m.namedParameters().entrySet()) {
+            if (e.getKey().endsWith("weight") && !e.getKey().startsWith("1.2")) {
+                for (double v : e.getValue().toArray()) assertEquals(0, v);
+            }
+        }
+    }
 }
