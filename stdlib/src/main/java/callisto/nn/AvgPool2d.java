@@ -20,6 +20,10 @@ public final class AvgPool2d extends Module {
 
     /** (height, width) values, or one value for both; a null stride is the kernel. */
     public AvgPool2d(int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
+        if (kernel == null || padding == null) {
+            throw new IllegalArgumentException("AvgPool2d: kernel " + java.util.Arrays.toString(kernel) + " and padding "
+                    + java.util.Arrays.toString(padding) + " must be given");
+        }
         this.kernel = kernel.clone();
         this.stride = stride == null ? kernel.clone() : stride.clone();
         this.padding = padding.clone();

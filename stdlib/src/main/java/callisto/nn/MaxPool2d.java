@@ -17,12 +17,16 @@ public final class MaxPool2d extends Module {
         this(new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1}, false);
     }
 
-    /** (height, width) values, or one value for both; a null stride is the kernel. */
+    /** (height, width) values, or one value for both; a null stride is the kernel, a null dilation 1. */
     public MaxPool2d(int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        if (kernel == null || padding == null) {
+            throw new IllegalArgumentException("MaxPool2d: kernel " + java.util.Arrays.toString(kernel) + " and padding "
+                    + java.util.Arrays.toString(padding) + " must be given");
+        }
         this.kernel = kernel.clone();
         this.stride = stride == null ? kernel.clone() : stride.clone();
         this.padding = padding.clone();
-        this.dilation = dilation.clone();
+        this.dilation = dilation == null ? new int[] {1} : dilation.clone();
         this.ceilMode = ceilMode;
     }
 
