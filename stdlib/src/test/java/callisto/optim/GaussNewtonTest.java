@@ -93,6 +93,28 @@ class GaussNewtonTest {
         assertTrue(last.accepted());
     }
 
+    @Test
+    void float32ParametersStayFloat32() {
+        int n = 20;
+        double[] ts = new double[n], ys = new double[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = 0.2 * i;
+            ys[i] = 2.5 * Math.exp(-1.3 * ts[i]) + 0.4;
+        }
+        Tensor t = Tensor.of(ts, n).to(callisto.tensor.DType.FLOAT32), y = Tensor.of(ys, n).to(callisto.tensor.DType.FLOAT32);
+        Tensor p = Tensor.ofFloats(1f, 0.3f, 0f).requiresGrad(true);
+        var params = new LinkedHashMap<String, Tensor>();
+        params.put("p", p);
+        var gn = new GaussNewton(params, GaussNewton.Options.defaults().withMomentum(0.3));
+        for (int s = 0; s < 40; s++) {
+            gn.step(() -> t.mul(p.slice(0, 1, 2)).neg().exp().mul(p.slice(0, 0, 1)).add(p.slice(0, 2, 3)).sub(y));
+        }
+        assertEquals(callisto.tensor.DType.FLOAT32, p.dtype());
+        assertEquals(2.5, p.get(0), 1e-4);
+        assertEquals(1.3, p.get(1), 1e-4);
+        assertEquals(0.4, p.get(2), 1e-4);
+    }
+
     /** A 1 → 8 → 1 tanh MLP on 16 points of sin(2x) (P = 25 > B = 16: the B×B route). */
     static final class Mlp {
         final Tensor w1, b1, w2, b2, x, y;
@@ -150,7 +172,12 @@ class GaussNewtonTest {
 
     @Test
     void mlpReachesTargetInFewerStepsThanGradientDescent() {
-        double target = 1e-3;
+        // Gradient descent's best rate from the grid needs about 4300 steps to reach ½‖r‖² < 1e-2 (measured);
+        // EGN needs 10 (16 with momentum 0.5).
+        double target = 1e-2;
+        int best = Integer.MAX_VALUE;
+        for (double lr : new double[] {0.01, 0.03, 0.1}) best = Math.min(best, gradientDescentSteps(lr, target, 7000));
+        assertTrue(best < 7000, "the baseline reaches the target");
         for (double momentum : new double[] {0, 0.5}) {
             Mlp m = new Mlp(5);
             var gn = new GaussNewton(m.params(), GaussNewton.Options.defaults().withMomentum(momentum));
@@ -162,10 +189,8 @@ class GaussNewtonTest {
                     break;
                 }
             }
-            int best = Integer.MAX_VALUE;
-            for (double lr : new double[] {0.01, 0.03, 0.1, 0.3}) best = Math.min(best, gradientDescentSteps(lr, target, 3000));
             assertTrue(egnSteps < 200, "EGN (momentum " + momentum + ") did not reach " + target);
-            assertTrue(egnSteps * 10 < best, "EGN " + egnSteps + " steps, gradient descent " + best);
+            assertTrue(egnSteps * 100 < best, "EGN " + egnSteps + " steps, gradient descent " + best);
         }
     }
 
