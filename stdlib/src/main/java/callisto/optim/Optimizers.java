@@ -62,6 +62,11 @@ public final class Optimizers {
         return adam(params, Schedule.constant(lr), 0.9, 0.999, 1e-8, 0, false);
     }
 
+    /** Adam with PyTorch's defaults and a learning-rate schedule. */
+    public static Optimizer adam(Map<String, Tensor> params, Schedule lr) {
+        return adam(params, lr, 0.9, 0.999, 1e-8, 0, false);
+    }
+
     /** Adam with the AMSGrad maximum (PyTorch's {@code Adam(amsgrad=True)}), defaults otherwise. */
     public static Optimizer amsgrad(Map<String, Tensor> params, double lr) {
         return adam(params, Schedule.constant(lr), 0.9, 0.999, 1e-8, 0, true);
@@ -201,7 +206,7 @@ public final class Optimizers {
      * LAMB (You et al. 2020, optax's lamb): Adam's scaled update {@code a}, {@code r = a + wd·p},
      * {@code p −= lr·r·‖p‖/‖r‖} per parameter (ratio 1 if a norm is 0). Defaults β (0.9, 0.999), eps 1e-6.
      */
-    public static Optimizer lamb(Map<String, Tensor> params, double lr, double b1, double b2, double eps, double weightDecay,
+    public static Optimizer lamb(Map<String, Tensor> params, Schedule lr, double b1, double b2, double eps, double weightDecay,
             Predicate<String> decayMask) {
         return Optimizer.of(params, chain(scaleByAdam(b1, b2, eps, false), addDecayedWeights(weightDecay, decayMask),
                 scaleByTrustRatio(1, 0), scaleByLearningRate(lr)));
@@ -209,7 +214,7 @@ public final class Optimizers {
 
     /** LAMB with the defaults, no weight decay. */
     public static Optimizer lamb(Map<String, Tensor> params, double lr) {
-        return lamb(params, lr, 0.9, 0.999, 1e-6, 0, ALL);
+        return lamb(params, Schedule.constant(lr), 0.9, 0.999, 1e-6, 0, ALL);
     }
 
     /**
@@ -249,6 +254,11 @@ public final class Optimizers {
 
     /** signSGD (Bernstein et al. 2018): {@code p −= lr·sign(g)}. */
     public static Optimizer signSgd(Map<String, Tensor> params, double lr) {
+        return signSgd(params, Schedule.constant(lr));
+    }
+
+    /** signSGD with a learning-rate schedule (a decaying one lets it settle: its steps do not shrink with g). */
+    public static Optimizer signSgd(Map<String, Tensor> params, Schedule lr) {
         return Optimizer.of(params, chain(scaleBySign(), scaleByLearningRate(lr)));
     }
 

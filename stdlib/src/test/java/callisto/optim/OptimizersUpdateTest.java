@@ -207,7 +207,7 @@ class OptimizersUpdateTest {
                         }
                     }
                 }));
-        cs.add(new Case("lamb", p -> Optimizers.lamb(p, 0.1, 0.9, 0.999, 1e-6, 0.01, n -> true), () -> new Ref() {
+        cs.add(new Case("lamb", p -> Optimizers.lamb(p, Schedule.constant(0.1), 0.9, 0.999, 1e-6, 0.01, n -> true), () -> new Ref() {
             double[] m = new double[5], v = new double[5];
             int t;
 
