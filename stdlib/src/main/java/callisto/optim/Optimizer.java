@@ -74,6 +74,16 @@ public class Optimizer {
     }
 
     /**
+     * One update from explicit gradients (name to tensor, a subset of the parameters), e.g. ones returned by a
+     * functional gradient instead of accumulated in {@code grad()}. A gradient whose shape differs from its
+     * parameter's, or an unknown name, is an {@link IllegalArgumentException} naming the parameter.
+     */
+    public void step(Map<String, Tensor> grads) {
+        if (grads.isEmpty()) return;
+        apply(new LinkedHashMap<>(grads));
+    }
+
+    /**
      * Calls {@code lossClosure} (which must clear the gradients, compute the loss and call {@code backward()}), then
      * {@link #step()}; returns the loss. Optimizers that evaluate the loss more than once per step override this.
      */
