@@ -276,6 +276,111 @@ public final class Optimizers {
         return new Sam(params, transform, rho);
     }
 
+    /**
+     * PyTorch's Adafactor (see {@link Transforms#scaleByAdafactor}): defaults lr 1e-2, beta2Decay −0.8, eps1 = the
+     * machine epsilon of float32 parameters or of float64 ones (PyTorch's {@code eps=(None, 1e-3)}; the float64 epsilon
+     * is used when dtypes are mixed), eps2 1e-3, d 1.0, weight decay 0.
+     */
+    public static Optimizer adafactor(Map<String, Tensor> params, double lr, double beta2Decay, double eps1, double eps2, double d,
+            double weightDecay) {
+        return Optimizer.of(params, chain(scaleByAdafactor(lr, beta2Decay, eps1, eps2, d, weightDecay)));
+    }
+
+    /** Adafactor with PyTorch's defaults. */
+    public static Optimizer adafactor(Map<String, Tensor> params, double lr) {
+        boolean all32 = params.values().stream().allMatch(t -> t.dtype() == callisto.tensor.DType.FLOAT32);
+        double eps1 = all32 ? Math.ulp(1.0f) : Math.ulp(1.0);
+        return adafactor(params, lr, -0.8, eps1, 1e-3, 1.0, 0);
+    }
+
+    /**
+     * Schedule-free SGD (Defazio et al. 2024), see {@link Transforms#scheduleFree}; the reference defaults are
+     * lr 1.0, momentum β 0.9. Evaluate at {@link #scheduleFreeEvalParams}.
+     */
+    public static Optimizer scheduleFreeSgd(Map<String, Tensor> params, double lr, double momentum, double weightDecay, int warmupSteps) {
+        return Optimizer.of(params, chain(scheduleFree(lr, momentum, weightDecay, warmupSteps, false, 0, 0)));
+    }
+
+    /**
+     * Schedule-free AdamW (Defazio et al. 2024), see {@link Transforms#scheduleFree}; the reference defaults are
+     * lr 0.0025, β (0.9, 0.999), eps 1e-8. Evaluate at {@link #scheduleFreeEvalParams}.
+     */
+    public static Optimizer scheduleFreeAdamW(Map<String, Tensor> params, double lr, double b1, double b2, double eps, double weightDecay,
+            int warmupSteps) {
+        return Optimizer.of(params, chain(scheduleFree(lr, b1, weightDecay, warmupSteps, true, b2, eps)));
+    }
+
+    /** Schedule-free AdamW with the reference defaults and no warmup. */
+    public static Optimizer scheduleFreeAdamW(Map<String, Tensor> params, double lr) {
+        return scheduleFreeAdamW(params, lr, 0.9, 0.999, 1e-8, 0, 0);
+    }
+
+    /**
+     * The averaged point {@code x = y + (1 − 1/β)(z − y)} at which a schedule-free optimizer's model should be
+     * evaluated (the parameters hold y, where gradients are taken), as new tensors by parameter name.
+     */
+    public static Map<String, Tensor> scheduleFreeEvalParams(Optimizer opt) {
+        if (!(opt.stateRecord() instanceof Transforms.ChainState cs) || cs.states().size() != 1
+                || !(cs.states().getFirst() instanceof Transforms.ScheduleFreeState sf)) {
+            throw new IllegalArgumentException("Optimizers.scheduleFreeEvalParams: expected an optimizer from scheduleFreeSgd or "
+                    + "scheduleFreeAdamW, got transform " + opt.transform().name());
+        }
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        double w = 1 - 1 / sf.beta();
+        for (var e : opt.params().entrySet()) {
+            double[] y = e.getValue().toArray(), z = sf.z().get(e.getKey()).toArray();
+            for (int i = 0; i < y.length; i++) y[i] += w * (z[i] - y[i]);
+            out.put(e.getKey(), Buf.make(y, e.getValue()));
+        }
+        return out;
+    }
+
+    /** DoG (Ivgi et al. 2023), learning-rate free; see {@link Transforms#scaleByDog}. The paper's r_ε factor is 1e-6. */
+    public static Optimizer dog(Map<String, Tensor> params, double repsRel) {
+        return Optimizer.of(params, chain(scaleByDog(repsRel)));
+    }
+
+    /** DoG with repsRel = 1e-6. */
+    public static Optimizer dog(Map<String, Tensor> params) {
+        return dog(params, 1e-6);
+    }
+
+    /**
+     * SGD with the Polyak step size (see {@link Transforms#scaleByPolyak}); needs the loss, so it must be stepped
+     * with {@link Optimizer#step(java.util.function.Supplier)}. optax's defaults: fMin 0, maxLr 1, eps 0.
+     */
+    public static Optimizer polyakSgd(Map<String, Tensor> params, double fMin, double maxLr, double eps) {
+        double[] lossBox = {Double.NaN};
+        return new Optimizer(params, chain(scaleByPolyak(() -> lossBox[0], fMin, maxLr, eps))) {
+            @Override
+            public void step() {
+                throw new IllegalStateException("polyakSgd.step: the Polyak step size needs the loss; call step(lossClosure)");
+            }
+
+            @Override
+            public void step(Map<String, Tensor> grads) {
+                step();
+            }
+
+            @Override
+            public Tensor step(java.util.function.Supplier<Tensor> lossClosure) {
+                Tensor loss = lossClosure.get();
+                lossBox[0] = loss.item();
+                Map<String, Tensor> grads = new java.util.LinkedHashMap<>();
+                for (var e : params().entrySet()) {
+                    if (e.getValue().grad() != null) grads.put(e.getKey(), e.getValue().grad().detach());
+                }
+                if (!grads.isEmpty()) apply(grads);
+                return loss;
+            }
+        };
+    }
+
+    /** Polyak-step SGD with optax's defaults. */
+    public static Optimizer polyakSgd(Map<String, Tensor> params) {
+        return polyakSgd(params, 0, 1, 0);
+    }
+
     private static GradientTransform<?> withDecay(double weightDecay, GradientTransform<?>... rest) {
         if (weightDecay == 0) return chain(rest);
         GradientTransform<?>[] ts = new GradientTransform<?>[rest.length + 1];

@@ -678,6 +678,264 @@ public final class Transforms {
         });
     }
 
+    // ---- relative-step, schedule-free and parameter-free methods
+
+    /** Adafactor's state: step count and, per parameter, the factored row/column second moments (or the full one). */
+    public record AdafactorState(long step, Map<String, Tensor> row, Map<String, Tensor> col, Map<String, Tensor> full)
+            implements OptState {
+        @Override
+        public void save(String prefix, Map<String, Tensor> out) {
+            Buf.saveLong(prefix + "step", step, out);
+            Buf.saveMap(prefix + "row.", row, out);
+            Buf.saveMap(prefix + "col.", col, out);
+            Buf.saveMap(prefix + "full.", full, out);
+        }
+
+        @Override
+        public OptState load(String prefix, Map<String, Tensor> in) {
+            return new AdafactorState(Buf.loadLong(prefix + "step", in), Buf.loadMap(prefix + "row.", row, in),
+                    Buf.loadMap(prefix + "col.", col, in), Buf.loadMap(prefix + "full.", full, in));
+        }
+    }
+
+    /**
+     * PyTorch's Adafactor (torch.optim.Adafactor, Shazeer and Stern 2018), the whole step (not followed by a learning
+     * rate): {@code 1−β2_t = t^beta2Decay}, {@code ρ_t = min(lr, 1/sqrt(t))}, {@code α_t = max(eps2, RMS(p))·ρ_t};
+     * for a parameter of 2 or more dims (the last two factored, leading dims a batch) the row and column means of g²
+     * are tracked, {@code R = lerp(R, mean_last(g²), 1−β2_t)}, {@code C = lerp(C, mean_{-2}(g²), 1−β2_t)},
+     * {@code V = R·C / max(mean(R), eps1)}; otherwise {@code V = lerp(V, g², 1−β2_t)}; {@code U = g/sqrt(max(V, eps1²))},
+     * {@code u = −α_t·U/max(1, RMS(U)/d) − lr·wd·p}. A complex pair parameter factors its real view's last two dims.
+     */
+    public static GradientTransform<AdafactorState> scaleByAdafactor(double lr, double beta2Decay, double eps1, double eps2, double d,
+            double weightDecay) {
+        String fn = "Transforms.scaleByAdafactor";
+        Buf.positive(fn, "lr", lr);
+        if (!(beta2Decay <= 0)) throw new IllegalArgumentException(fn + ": beta2Decay must be <= 0, got " + beta2Decay);
+        Buf.positive(fn, "d", d);
+        return GradientTransform.of("adafactor", params -> {
+            Map<String, Tensor> row = new LinkedHashMap<>(), col = new LinkedHashMap<>(), full = new LinkedHashMap<>();
+            for (var e : params.entrySet()) {
+                Tensor p = e.getValue();
+                int[] sh = p.shape();
+                if (sh.length >= 2) {
+                    int batch = p.numel() / (sh[sh.length - 1] * sh[sh.length - 2]);
+                    row.put(e.getKey(), Buf.make(new double[batch * sh[sh.length - 2]], Tensor.zeros(p.dtype(), batch, sh[sh.length - 2])));
+                    col.put(e.getKey(), Buf.make(new double[batch * sh[sh.length - 1]], Tensor.zeros(p.dtype(), batch, sh[sh.length - 1])));
+                } else {
+                    full.put(e.getKey(), Buf.make(new double[p.numel()], p));
+                }
+            }
+            return new AdafactorState(0, row, col, full);
+        }, (grads, s, params) -> {
+            long t = s.step() + 1;
+            double w = Math.pow(t, beta2Decay);
+            double rho = Math.min(lr, 1 / Math.sqrt(t));
+            Map<String, Tensor> out = new LinkedHashMap<>(), row = Buf.copy(s.row()), col = Buf.copy(s.col()), full = Buf.copy(s.full());
+            for (var e : grads.entrySet()) {
+                String k = e.getKey();
+                double[] g = Buf.get(e.getValue()), p = Buf.get(params.get(k));
+                double pn = 0;
+                for (double x : p) pn += x * x;
+                double alpha = Math.max(eps2, Math.sqrt(pn) / Math.sqrt(p.length)) * rho;
+                double[] v = new double[g.length];
+                int[] sh = e.getValue().shape();
+                if (sh.length >= 2) {
+                    int n = sh[sh.length - 2], m = sh[sh.length - 1], batch = g.length / (n * m);
+                    double[] r = Buf.state(fn, s.row(), k), c = Buf.state(fn, s.col(), k);
+                    for (int b = 0; b < batch; b++) {
+                        int base = b * n * m;
+                        double rMean = 0;
+                        for (int i = 0; i < n; i++) {
+                            double acc = 0;
+                            for (int j = 0; j < m; j++) acc += g[base + i * m + j] * g[base + i * m + j];
+                            r[b * n + i] += w * (acc / m - r[b * n + i]);
+                            rMean += r[b * n + i];
+                        }
+                        rMean = Math.max(rMean / n, eps1);
+                        for (int j = 0; j < m; j++) {
+                            double acc = 0;
+                            for (int i = 0; i < n; i++) acc += g[base + i * m + j] * g[base + i * m + j];
+                            c[b * m + j] += w * (acc / n - c[b * m + j]);
+                        }
+                        for (int i = 0; i < n; i++) {
+                            for (int j = 0; j < m; j++) v[base + i * m + j] = r[b * n + i] * c[b * m + j] / rMean;
+                        }
+                    }
+                    row.put(k, Buf.make(r, s.row().get(k)));
+                    col.put(k, Buf.make(c, s.col().get(k)));
+                } else {
+                    double[] f = Buf.state(fn, s.full(), k);
+                    for (int i = 0; i < g.length; i++) {
+                        f[i] += w * (g[i] * g[i] - f[i]);
+                        v[i] = f[i];
+                    }
+                    full.put(k, Buf.make(f, e.getValue()));
+                }
+                double un = 0;
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = g[i] / Math.sqrt(Math.max(v[i], eps1 * eps1));
+                    un += g[i] * g[i];
+                }
+                double denom = Math.max(1.0, Math.sqrt(un) / (Math.sqrt(g.length) * d));
+                for (int i = 0; i < g.length; i++) g[i] = -alpha / denom * g[i] - lr * weightDecay * p[i];
+                out.put(k, Buf.make(g, e.getValue()));
+            }
+            return new Update<>(out, new AdafactorState(t, row, col, full));
+        });
+    }
+
+    /**
+     * The state of the schedule-free methods: the step, the averaging weights' running values, the base sequence z,
+     * AdamW's second moment, and the interpolation β (a hyperparameter, kept here to recover the averaged iterate;
+     * not saved).
+     */
+    public record ScheduleFreeState(long step, double lrMax, double weightSum, Map<String, Tensor> z, Map<String, Tensor> nu,
+            double beta) implements OptState {
+        @Override
+        public void save(String prefix, Map<String, Tensor> out) {
+            Buf.saveLong(prefix + "step", step, out);
+            Buf.saveDouble(prefix + "lrMax", lrMax, out);
+            Buf.saveDouble(prefix + "weightSum", weightSum, out);
+            Buf.saveMap(prefix + "z.", z, out);
+            Buf.saveMap(prefix + "nu.", nu, out);
+        }
+
+        @Override
+        public OptState load(String prefix, Map<String, Tensor> in) {
+            return new ScheduleFreeState(Buf.loadLong(prefix + "step", in), Buf.loadDouble(prefix + "lrMax", in),
+                    Buf.loadDouble(prefix + "weightSum", in), Buf.loadMap(prefix + "z.", z, in), Buf.loadMap(prefix + "nu.", nu, in),
+                    beta);
+        }
+    }
+
+    /**
+     * Schedule-free SGD or AdamW (Defazio et al. 2024, the reference {@code schedulefree} implementation with r = 0,
+     * weight_lr_power = 2), the whole step. The parameters hold {@code y}; with {@code γ_t = lr·min(1, (t+1)/warmup)},
+     * {@code c = γ_max²/Σγ_max²} (c = 1/(t+1) without warmup), and the direction {@code d = g + wd·y} (SGD) or
+     * {@code d = g/(sqrt(v/(1−β2^t)) + eps) + wd·y} with {@code v = β2·v + (1−β2)·g²} (AdamW):
+     * {@code y ← (1−c)·y + c·z + γ(β(1−c) − 1)·d}, {@code z ← z − γ·d}. The averaged iterate to evaluate is
+     * {@code x = y + (1 − 1/β)(z − y)} ({@link Optimizers#scheduleFreeEvalParams}).
+     */
+    public static GradientTransform<ScheduleFreeState> scheduleFree(double lr, double beta, double weightDecay, int warmupSteps,
+            boolean adam, double beta2, double eps) {
+        String fn = "Transforms.scheduleFree";
+        Buf.positive(fn, "lr", lr);
+        if (!(beta > 0 && beta < 1)) throw new IllegalArgumentException(fn + ": beta must be in (0, 1), got " + beta);
+        if (adam) Buf.beta(fn, "beta2", beta2);
+        return GradientTransform.of(adam ? "sfAdamW" : "sfSgd", p -> new ScheduleFreeState(0, -1, 0, Buf.values(p),
+                adam ? Buf.full(p, 0) : Map.of(), beta), (grads, s, params) -> {
+                    long k = s.step();
+                    double sched = k < warmupSteps ? (k + 1.0) / warmupSteps : 1.0;
+                    double gamma = lr * sched;
+                    double lrMax = Math.max(gamma, s.lrMax());
+                    double weight = lrMax * lrMax;
+                    double weightSum = s.weightSum() + weight;
+                    double c = weightSum != 0 ? weight / weightSum : 0;
+                    double bc2 = 1 - Math.pow(beta2, k + 1);
+                    Map<String, Tensor> out = new LinkedHashMap<>(), z = Buf.copy(s.z()), nu = adam ? Buf.copy(s.nu()) : Map.of();
+                    for (var e : grads.entrySet()) {
+                        String key = e.getKey();
+                        double[] g = Buf.get(e.getValue()), y = Buf.get(params.get(key)), zz = Buf.state(fn, s.z(), key);
+                        double[] v = adam ? Buf.state(fn, s.nu(), key) : null;
+                        for (int i = 0; i < g.length; i++) {
+                            double d = g[i];
+                            if (adam) {
+                                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+                                d = d / (Math.sqrt(v[i] / bc2) + eps);
+                            }
+                            d += weightDecay * y[i];
+                            double yNew = y[i] + c * (zz[i] - y[i]) + gamma * (beta * (1 - c) - 1) * d;
+                            zz[i] -= gamma * d;
+                            g[i] = yNew - y[i];
+                        }
+                        out.put(key, Buf.make(g, e.getValue()));
+                        z.put(key, Buf.make(zz, e.getValue()));
+                        if (adam) nu.put(key, Buf.make(v, e.getValue()));
+                    }
+                    return new Update<>(out, new ScheduleFreeState(k + 1, lrMax, weightSum, z, nu, beta));
+                });
+    }
+
+    /** DoG's state: the initial point, the largest distance from it so far, and the sum of squared gradient norms. */
+    public record DogState(long step, double rBar, double gradSqSum, Map<String, Tensor> x0) implements OptState {
+        @Override
+        public void save(String prefix, Map<String, Tensor> out) {
+            Buf.saveLong(prefix + "step", step, out);
+            Buf.saveDouble(prefix + "rBar", rBar, out);
+            Buf.saveDouble(prefix + "gradSqSum", gradSqSum, out);
+            Buf.saveMap(prefix + "x0.", x0, out);
+        }
+
+        @Override
+        public OptState load(String prefix, Map<String, Tensor> in) {
+            return new DogState(Buf.loadLong(prefix + "step", in), Buf.loadDouble(prefix + "rBar", in),
+                    Buf.loadDouble(prefix + "gradSqSum", in), Buf.loadMap(prefix + "x0.", x0, in));
+        }
+    }
+
+    /**
+     * DoG, "distance over gradients" (Ivgi, Hinder and Carmon 2023), the whole step: with global norms over all
+     * parameters, {@code r̄_t = max(r̄_{t−1}, ‖x_t − x_0‖)} starting from {@code r_ε = repsRel·(1 + ‖x_0‖)},
+     * {@code G_t = G_{t−1} + ‖g_t‖²}, {@code u = −(r̄_t/sqrt(G_t))·g_t}.
+     */
+    public static GradientTransform<DogState> scaleByDog(double repsRel) {
+        Buf.positive("Transforms.scaleByDog", "repsRel", repsRel);
+        return GradientTransform.of("dog", p -> {
+            double n = 0;
+            for (Tensor t : p.values()) for (double x : t.toArray()) n += x * x;
+            return new DogState(0, repsRel * (1 + Math.sqrt(n)), 0, Buf.values(p));
+        }, (grads, s, params) -> {
+            double dist = 0, gsq = 0;
+            Map<String, double[]> gs = new LinkedHashMap<>();
+            for (var e : s.x0().entrySet()) {
+                double[] x = Buf.get(params.get(e.getKey())), x0 = e.getValue().toArray();
+                for (int i = 0; i < x.length; i++) dist += (x[i] - x0[i]) * (x[i] - x0[i]);
+            }
+            for (var e : grads.entrySet()) {
+                double[] g = Buf.get(e.getValue());
+                for (double x : g) gsq += x * x;
+                gs.put(e.getKey(), g);
+            }
+            double rBar = Math.max(s.rBar(), Math.sqrt(dist));
+            double sum = s.gradSqSum() + gsq;
+            double eta = sum > 0 ? rBar / Math.sqrt(sum) : 0;
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (var e : gs.entrySet()) {
+                double[] g = e.getValue();
+                for (int i = 0; i < g.length; i++) g[i] *= -eta;
+                out.put(e.getKey(), Buf.make(g, grads.get(e.getKey())));
+            }
+            return new Update<>(out, new DogState(s.step() + 1, rBar, sum, s.x0()));
+        });
+    }
+
+    /**
+     * The Polyak step size (SPS_max, Loizou et al. 2021; optax's polyak_sgd), the whole step:
+     * {@code u = −min(maxLr, (f(x) − fMin)/(‖g‖² + eps))·g} with the global gradient norm. {@code loss} supplies
+     * f(x) at the point where the gradients were taken ({@link Optimizers#polyakSgd} feeds it from the closure).
+     */
+    public static GradientTransform<OptState> scaleByPolyak(java.util.function.DoubleSupplier loss, double fMin, double maxLr, double eps) {
+        Buf.positive("Transforms.scaleByPolyak", "maxLr", maxLr);
+        return GradientTransform.of("polyak", p -> OptState.Empty.INSTANCE, (grads, s, params) -> {
+            double gsq = 0;
+            Map<String, double[]> gs = new LinkedHashMap<>();
+            for (var e : grads.entrySet()) {
+                double[] g = Buf.get(e.getValue());
+                for (double x : g) gsq += x * x;
+                gs.put(e.getKey(), g);
+            }
+            double gap = loss.getAsDouble() - fMin;
+            double eta = gsq + eps > 0 ? Math.min(maxLr, gap / (gsq + eps)) : 0;
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (var e : gs.entrySet()) {
+                double[] g = e.getValue();
+                for (int i = 0; i < g.length; i++) g[i] *= -eta;
+                out.put(e.getKey(), Buf.make(g, grads.get(e.getKey())));
+            }
+            return new Update<>(out, s);
+        });
+    }
+
     // ---- helpers
 
     @FunctionalInterface

@@ -78,6 +78,14 @@ class OptimizerContractTest {
         // SAM's fixed point is shifted by about rho from the minimum.
         cs.add(new Case("sam", p -> Optimizers.sam(p, Transforms.scaleByLearningRate(2.2e-3), 0.01),
                 p -> Optimizers.sam(p, Transforms.chain(Transforms.trace(0.9, 0, true), Transforms.scaleByLearningRate(4.6e-4)), 1e-3)));
+        // Adafactor's relative step is capped by 1/sqrt(t) and DoG's by the growing sum of squared gradient norms:
+        // both creep along Rosenbrock's valley and get the larger budget.
+        cs.add(new Case("adafactor", p -> Optimizers.adafactor(p, 0.1), p -> Optimizers.adafactor(p, 4.6e-3), 40000));
+        cs.add(new Case("scheduleFreeSgd", p -> Optimizers.scheduleFreeSgd(p, 0.1, 0.9, 0, 0),
+                p -> Optimizers.scheduleFreeSgd(p, 4.6e-4, 0.9, 0, 0)));
+        cs.add(new Case("scheduleFreeAdamW", p -> Optimizers.scheduleFreeAdamW(p, 0.05), p -> Optimizers.scheduleFreeAdamW(p, 0.01)));
+        cs.add(new Case("dog", p -> Optimizers.dog(p), p -> Optimizers.dog(p), 40000));
+        cs.add(new Case("polyakSgd", p -> Optimizers.polyakSgd(p), p -> Optimizers.polyakSgd(p)));
         return cs;
     }
 

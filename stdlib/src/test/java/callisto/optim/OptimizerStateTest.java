@@ -58,6 +58,9 @@ class OptimizerStateTest {
         makers.put("lamb", p -> Optimizers.lamb(p, 0.01));
         makers.put("yogi", p -> Optimizers.yogi(p, 0.01));
         makers.put("lookahead", p -> Optimizers.lookahead(Optimizers.adam(p, 0.05), 3, 0.5));
+        makers.put("adafactor", p -> Optimizers.adafactor(p, 0.05));
+        makers.put("scheduleFreeAdamW", p -> Optimizers.scheduleFreeAdamW(p, 0.05, 0.9, 0.999, 1e-8, 0.01, 3));
+        makers.put("dog", p -> Optimizers.dog(p));
         List<DynamicTest> tests = new ArrayList<>();
         for (var m : makers.entrySet()) {
             tests.add(DynamicTest.dynamicTest(m.getKey(), () -> {

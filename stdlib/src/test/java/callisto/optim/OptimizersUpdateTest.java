@@ -295,7 +295,74 @@ class OptimizersUpdateTest {
             double[] g2 = gf.apply(we);
             for (int i = 0; i < 5; i++) w[i] -= 0.05 * g2[i];
         }));
+        cs.add(new Case("adafactor (unfactored)", p -> Optimizers.adafactor(p, 0.1, -0.8, Math.ulp(1.0), 1e-3, 1.0, 0.1),
+                () -> new Ref() {
+                    double[] v = new double[5];
+                    int t;
+
+                    public void step(double[] w, UnaryOperator<double[]> gf) {
+                        double[] g = gf.apply(w);
+                        t++;
+                        double lerpW = Math.pow(t, -0.8), rho = Math.min(0.1, 1 / Math.sqrt(t));
+                        double alpha = Math.max(1e-3, norm(w) / Math.sqrt(5)) * rho;
+                        for (int i = 0; i < 5; i++) w[i] *= 1 - 0.1 * 0.1;
+                        double[] u = new double[5];
+                        for (int i = 0; i < 5; i++) {
+                            v[i] = v[i] + lerpW * (g[i] * g[i] - v[i]);
+                            u[i] = g[i] / Math.sqrt(Math.max(v[i], Math.ulp(1.0) * Math.ulp(1.0)));
+                        }
+                        double denom = Math.max(1, norm(u) / Math.sqrt(5));
+                        for (int i = 0; i < 5; i++) w[i] -= alpha / denom * u[i];
+                    }
+                }));
+        // Schedule-free references in the paper's three-sequence form (z, x, y = (1−β)z + βx), not the in-place one.
+        cs.add(new Case("scheduleFreeSgd", p -> Optimizers.scheduleFreeSgd(p, 0.1, 0.9, 0.01, 0), () -> scheduleFreeRef(0.1, 0.9, 0.01,
+                false)));
+        cs.add(new Case("scheduleFreeAdamW", p -> Optimizers.scheduleFreeAdamW(p, 0.05, 0.9, 0.999, 1e-8, 0.01, 0),
+                () -> scheduleFreeRef(0.05, 0.9, 0.01, true)));
+        cs.add(new Case("dog", p -> Optimizers.dog(p, 1e-4), () -> new Ref() {
+            double[] x0 = W0.clone();
+            double rBar = 1e-4 * (1 + norm(W0)), sum;
+
+            public void step(double[] w, UnaryOperator<double[]> gf) {
+                double[] g = gf.apply(w), d = new double[5];
+                for (int i = 0; i < 5; i++) d[i] = w[i] - x0[i];
+                rBar = Math.max(rBar, norm(d));
+                sum += norm(g) * norm(g);
+                for (int i = 0; i < 5; i++) w[i] -= rBar / Math.sqrt(sum) * g[i];
+            }
+        }));
+        cs.add(new Case("polyakSgd", p -> Optimizers.polyakSgd(p, 0, 0.5, 1e-12), () -> (w, gf) -> {
+            double[] g = gf.apply(w);
+            double f = 0;
+            for (int i = 0; i < 5; i++) f += 0.5 * A[i] * (w[i] - C[i]) * (w[i] - C[i]);
+            double eta = Math.min(0.5, f / (norm(g) * norm(g) + 1e-12));
+            for (int i = 0; i < 5; i++) w[i] -= eta * g[i];
+        }));
         return cs;
+    }
+
+    static Ref scheduleFreeRef(double lr, double beta, double wd, boolean adam) {
+        return new Ref() {
+            double[] z = W0.clone(), x = W0.clone(), v = new double[5];
+            int t;
+
+            public void step(double[] y, UnaryOperator<double[]> gf) {
+                double[] g = gf.apply(y);
+                t++;
+                for (int i = 0; i < 5; i++) {
+                    double d = g[i];
+                    if (adam) {
+                        v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+                        d = d / (Math.sqrt(v[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+                    }
+                    d += wd * y[i];
+                    z[i] -= lr * d;
+                    x[i] = (1 - 1.0 / t) * x[i] + (1.0 / t) * z[i];
+                    y[i] = (1 - beta) * z[i] + beta * x[i];
+                }
+            }
+        };
     }
 
     /** PyTorch's Adam/AdamW (single-tensor path): L2 folded into g for Adam, p *= 1 − lr·wd first for AdamW. */
