@@ -165,6 +165,12 @@ public final class Optimizers {
      */
     public static Optimizer rmsprop(Map<String, Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum,
             boolean centered) {
+        return rmsprop(params, Schedule.constant(lr), alpha, eps, weightDecay, momentum, centered);
+    }
+
+    /** RMSprop with a learning-rate schedule. */
+    public static Optimizer rmsprop(Map<String, Tensor> params, Schedule lr, double alpha, double eps, double weightDecay, double momentum,
+            boolean centered) {
         List<GradientTransform<?>> ts = new ArrayList<>();
         if (weightDecay != 0) ts.add(addDecayedWeights(Buf.nonNegative("Optimizers.rmsprop", "weightDecay", weightDecay)));
         ts.add(scaleByRms(alpha, eps, centered));

@@ -152,6 +152,33 @@ class TransformsTest {
     }
 
     @Test
+    void complexPairsAreTreatedAsTheirRealView() {
+        // PyTorch steps a complex parameter through view_as_real: each of re and im gets its own second moment.
+        double[] z0 = {0.5, -1.0, 2.0, 0.3, -0.7, 1.1};
+        Tensor z = Tensor.of(z0.clone(), 3, 2).requiresGrad(true), r = Tensor.of(z0.clone()).requiresGrad(true);
+        Optimizer oz = Optimizers.adam(map("z", z), 0.1), or = Optimizers.adam(map("r", r), 0.1);
+        Tensor k = Tensor.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0);
+        for (int t = 0; t < 3; t++) {
+            oz.zeroGrad();
+            or.zeroGrad();
+            z.mul(z).mul(k.reshape(3, 2)).sum().backward();
+            r.mul(r).mul(k).sum().backward();
+            oz.step();
+            or.step();
+        }
+        assertArrayEquals(r.toArray(), z.toArray(), 0.0);
+        assertArrayEquals(new int[] {3, 2}, oz.state().get("adam.nu.z").shape());
+        double g0 = 2 * z0[0], g1 = 2 * 2 * z0[1];
+        Tensor fresh = Tensor.of(z0.clone(), 3, 2).requiresGrad(true);
+        Optimizer one = Optimizers.adam(map("z", fresh), 0.1);
+        fresh.mul(fresh).mul(k.reshape(3, 2)).sum().backward();
+        one.step();
+        double[] nu = one.state().get("adam.nu.z").toArray();
+        assertEquals(0.001 * g0 * g0, nu[0], 1e-15, "re² alone, not |g|²");
+        assertEquals(0.001 * g1 * g1, nu[1], 1e-15, "im² alone, not |g|²");
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Transforms.scaleByAdam(1.0, 0.999, 1e-8, false));
         assertTrue(e.getMessage().contains("scaleByAdam") && e.getMessage().contains("b1") && e.getMessage().contains("1.0"), e.getMessage());
