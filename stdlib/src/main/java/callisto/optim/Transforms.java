@@ -592,8 +592,9 @@ public final class Transforms {
     }
 
     /**
-     * Yogi's scaling (Zaheer et al. 2018, optax's scale_by_yogi, no bias correction): {@code m = β1·m + (1−β1)·g},
-     * {@code v = v − (1−β2)·sign(v − g²)·g²} (v starts at {@code initial}), {@code u = m/(sqrt(v) + eps)}.
+     * Yogi's scaling, the paper's Algorithm 2 (Zaheer et al. 2018; no bias correction, whereas current optax also
+     * bias-corrects and starts m at {@code initial}): {@code m = β1·m + (1−β1)·g} from m = 0,
+     * {@code v = v − (1−β2)·sign(v − g²)·g²} from v = {@code initial}, {@code u = m/(sqrt(v) + eps)}.
      */
     public static GradientTransform<AdamState> scaleByYogi(double b1, double b2, double eps, double initial) {
         String fn = "Transforms.scaleByYogi";
@@ -619,8 +620,9 @@ public final class Transforms {
     }
 
     /**
-     * AdaBelief's scaling (Zhuang et al. 2020, optax's scale_by_belief): {@code m = β1·m + (1−β1)·g},
-     * {@code s = β2·s + (1−β2)·(g − m)²}, {@code u = m̂/(sqrt(ŝ + epsRoot) + eps)} with Adam's bias corrections.
+     * AdaBelief's scaling (Zhuang et al. 2020, as optax's scale_by_belief and the authors' adabelief-pytorch):
+     * {@code m = β1·m + (1−β1)·g}, {@code s = β2·s + (1−β2)·(g − m)² + epsRoot} (the new m; epsRoot is accumulated
+     * into s), {@code u = (m/(1−β1^t)) / (sqrt(s/(1−β2^t)) + eps)}.
      */
     public static GradientTransform<AdamState> scaleByBelief(double b1, double b2, double eps, double epsRoot) {
         String fn = "Transforms.scaleByBelief";
@@ -636,8 +638,8 @@ public final class Transforms {
                 for (int i = 0; i < g.length; i++) {
                     m[i] = b1 * m[i] + (1 - b1) * g[i];
                     double d = g[i] - m[i];
-                    v[i] = b2 * v[i] + (1 - b2) * d * d;
-                    g[i] = (m[i] / bc1) / (Math.sqrt(v[i] / bc2 + epsRoot) + eps);
+                    v[i] = b2 * v[i] + (1 - b2) * d * d + epsRoot;
+                    g[i] = (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + eps);
                 }
                 out.put(k, Buf.make(g, e.getValue()));
                 mu.put(k, Buf.make(m, e.getValue()));

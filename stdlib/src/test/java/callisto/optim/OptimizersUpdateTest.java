@@ -259,9 +259,9 @@ class OptimizersUpdateTest {
                 t++;
                 for (int i = 0; i < 5; i++) {
                     m[i] = 0.9 * m[i] + 0.1 * g[i];
-                    s[i] = 0.999 * s[i] + 0.001 * (g[i] - m[i]) * (g[i] - m[i]);
+                    s[i] = 0.999 * s[i] + 0.001 * (g[i] - m[i]) * (g[i] - m[i]) + 1e-4;
                     double mh = m[i] / (1 - Math.pow(0.9, t)), sh = s[i] / (1 - Math.pow(0.999, t));
-                    w[i] -= 0.1 * mh / (Math.sqrt(sh + 1e-4) + 1e-3);
+                    w[i] -= 0.1 * mh / (Math.sqrt(sh) + 1e-3);
                 }
             }
         }));
