@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * The {@code fno1d_burgers} reference workload of ../shared/bench/pytorch/fno1d_burgers.py on Callisto tensors,
  * same data, layout, initialization laws and training: FNO-1D (Linear(2, 64); 4 × [spectral conv with 16 modes
- * + 1×1 conv], GELU after the first three; Linear(64, 128), GELU, Linear(128, 1)) trained with Adam (lr 1e-3,
+ * + 1×1 conv], GELU after the first three; Linear(64, 128), GELU, Linear(128, 1)) trained with Adam from the optimizer library (lr 1e-3,
  * batch 32, reshuffled every epoch) on the mean relative L2 error, float32.
  */
 final class Fno1dBurgersBench {
@@ -56,7 +56,7 @@ final class Fno1dBurgersBench {
 
     /** {seconds of training, last loss}. */
     private static double[] train(List<Tensor> params, int epochs, Tensor a, Tensor u, Generator g) {
-        var adam = new BenchAdam(params, 1e-3);
+        var adam = callisto.optim.Optimizers.adam(MlpAdamBench.named(params), 1e-3);
         double seconds = 0, loss = Double.NaN;
         for (int ep = 0; ep < epochs; ep++) {
             long t0 = System.nanoTime();

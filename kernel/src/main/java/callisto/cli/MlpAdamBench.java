@@ -12,7 +12,7 @@ import java.util.List;
  * The {@code mlp_adam} reference workload of ../shared/bench/pytorch/mlp_adam.py on Callisto tensors: an MLP
  * 2→256→256→256→1 (tanh, float32, PyTorch's default Linear init) trained with Adam (lr 1e-3) on batches of 1024
  * drawn with replacement from 65536 points of f(x, y) = sin(πx) cos(πy) + 0.5 exp(-5((x-0.3)² + (y+0.2)²)).
- * The Adam here is {@link BenchAdam}, the textbook update, until the optimizer library lands.
+ * The Adam is the optimizer library's ({@code Optimizers.adam}, PyTorch's update and defaults).
  */
 final class MlpAdamBench {
     static final int BATCH = 1024, TRAIN = 65536;
@@ -76,7 +76,7 @@ final class MlpAdamBench {
     }
 
     private static double train(List<Tensor> params, int steps, float[] xs, float[] ys, Generator g) {
-        var adam = new BenchAdam(params, 1e-3);
+        var adam = callisto.optim.Optimizers.adam(named(params), 1e-3);
         Tensor loss = null;
         float[] xb = new float[BATCH * 2], yb = new float[BATCH];
         for (int step = 1; step <= steps; step++) {
@@ -102,5 +102,12 @@ final class MlpAdamBench {
             System.out.printf(java.util.Locale.ROOT, "mlp_adam: %.3f ms/step, final loss %.5f, test mse %.5f%n",
                     res.secondsPerStep() * 1e3, res.finalLoss(), res.testMse());
         }
+    }
+
+    /** The parameters by position as named tensors ("p0", "p1", ...), as the optimizers take them. */
+    static java.util.Map<String, Tensor> named(List<Tensor> params) {
+        var m = new java.util.LinkedHashMap<String, Tensor>();
+        for (int i = 0; i < params.size(); i++) m.put("p" + i, params.get(i));
+        return m;
     }
 }
