@@ -51,7 +51,8 @@ public final class Kernel {
     private final PrintStream log;
     private final Wire wire;
     private final History history;
-    private final BlockingQueue<Message> iopubQueue = new LinkedBlockingQueue<>();
+    /** Messages for the iopub thread, and latches it counts down once everything before them is sent. */
+    private final BlockingQueue<Object> iopubQueue = new LinkedBlockingQueue<>();
     private final BlockingQueue<InputRequest> inputQueue = new LinkedBlockingQueue<>();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     // held by the shell thread while it handles a request, so shutdown can wait for the cell to end
@@ -129,7 +130,10 @@ public final class Kernel {
     /** The iopub thread: sends what the queue holds, in order, until {@link #STOP}. */
     private void publish(ZMQ.Socket iopub) {
         try {
-            for (Message m = iopubQueue.take(); m != STOP; m = iopubQueue.take()) send(iopub, wire.encode(m));
+            for (Object o = iopubQueue.take(); o != STOP; o = iopubQueue.take()) {
+                if (o instanceof CountDownLatch sent) sent.countDown();
+                else send(iopub, wire.encode((Message) o));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ZMQException e) {
@@ -224,10 +228,11 @@ public final class Kernel {
             if (stopping) return;
             currentRequest = m;
             busy(m);
+            Message executeReply = null;
             try {
                 switch (m.type()) {
                     case "kernel_info_request" -> send(shell, wire.reply(m, "kernel_info_reply", kernelInfo()));
-                    case "execute_request" -> execute(shell, m);
+                    case "execute_request" -> executeReply = execute(shell, m);
                     case "is_complete_request" -> send(shell, wire.reply(m, "is_complete_reply", isComplete(m.text("code"))));
                     case "complete_request" -> send(shell, wire.reply(m, "complete_reply", complete(m)));
                     case "inspect_request" -> send(shell, wire.reply(m, "inspect_reply", inspect(m)));
@@ -241,9 +246,26 @@ public final class Kernel {
                 }
             } finally {
                 idle(m);
+                if (executeReply != null) {
+                    // the cell's outputs and its idle status leave before its reply: a client that reads iopub
+                    // only briefly once it has the reply (jupyter_kernel_test waits 0.1 s per message) finds them all
+                    awaitIopub();
+                    send(shell, executeReply);
+                }
             }
         } finally {
             working.unlock();
+        }
+    }
+
+    /** Waits (at most a second) until the iopub thread has sent everything queued so far. */
+    private void awaitIopub() {
+        var sent = new CountDownLatch(1);
+        iopubQueue.add(sent);
+        try {
+            if (!sent.await(1, TimeUnit.SECONDS)) log.println("callisto kernel: iopub is more than a second behind");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -328,15 +350,12 @@ public final class Kernel {
         shutdown.countDown();
     }
 
-    /** Runs one execute_request. */
-    private void execute(ZMQ.Socket shell, Message m) {
+    /** Runs one execute_request and returns its reply, which the caller sends after the idle status. */
+    private Message execute(ZMQ.Socket shell, Message m) {
         String code = m.text("code");
         boolean silent = m.flag("silent", false);
         Engine engine = awaitEngine();
-        if (engine == null) {
-            notExecuted(shell, m, silent);
-            return;
-        }
+        if (engine == null) return notExecuted(shell, m, silent);
         // only this thread runs cells, so the next number is known before the cell starts
         int count = engine.executionCount() + 1;
         if (!silent) broadcast(m, "execute_input", Map.of("code", code, "execution_count", count));
@@ -363,11 +382,11 @@ public final class Kernel {
         if (store) history.add(r.executionCount(), code, r.hasResult() ? r.display().plainText() : null);
         // before the reply: a request the client sends once it has the reply must run, not be aborted
         if (error != null && m.flag("stop_on_error", true)) abortQueued(shell);
-        send(shell, wire.reply(m, "execute_reply", reply));
+        return wire.reply(m, "execute_reply", reply);
     }
 
     /** A cell that found no engine: interrupted while the engine started, or the engine failed to start. */
-    private void notExecuted(ZMQ.Socket shell, Message m, boolean silent) {
+    private Message notExecuted(ZMQ.Socket shell, Message m, boolean silent) {
         boolean interrupted = interruptedWhileStarting;
         interruptedWhileStarting = false;
         String ename = interrupted ? "Interrupted" : "KernelStartError";
@@ -379,7 +398,7 @@ public final class Kernel {
         Engine e = engineIfReady();
         reply.put("execution_count", e == null ? 0 : e.executionCount());
         if (m.flag("stop_on_error", true)) abortQueued(shell);
-        send(shell, wire.reply(m, "execute_reply", reply));
+        return wire.reply(m, "execute_reply", reply);
     }
 
     /**

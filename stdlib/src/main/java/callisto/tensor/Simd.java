@@ -514,12 +514,18 @@ final class Simd {
         for (; i < n; i++) o[oo + i] += x[xo + i];
     }
 
-    /** The sum of {@code x[from .. from+n)}, in vector lanes then across them. */
+    /**
+     * The sum of {@code x[from .. from+n)}, in vector lanes then across them in lane order. Not
+     * {@code reduceLanes(ADD)}: its order is unspecified, and the interpreter's and the JIT's differ, so a sum
+     * changed its last bits once compiled (an L-BFGS run then took a different number of iterations).
+     */
     static double sum(double[] x, int from, int n) {
         int i = 0;
         var acc = DoubleVector.zero(D);
         for (int up = D.loopBound(n); i < up; i += D.length()) acc = acc.add(DoubleVector.fromArray(D, x, from + i));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double[] lanes = acc.toArray();
+        double s = 0;
+        for (double l : lanes) s += l;
         for (; i < n; i++) s += x[from + i];
         return s;
     }
@@ -528,7 +534,9 @@ final class Simd {
         int i = 0;
         var acc = FloatVector.zero(F);
         for (int up = F.loopBound(n); i < up; i += F.length()) acc = acc.add(FloatVector.fromArray(F, x, from + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float[] lanes = acc.toArray();
+        float s = 0;
+        for (float l : lanes) s += l;
         for (; i < n; i++) s += x[from + i];
         return s;
     }
