@@ -64,6 +64,11 @@ public final class MultiLoss {
      * and the combined direction {@code Σ w_i g_i}.
      */
     public record MinNorm(double[] weights, Map<String, Tensor> direction) {
+        /** Copies the weights, so the record stays immutable. */
+        public MinNorm {
+            weights = weights.clone();
+        }
+
         /** The weights (a copy). */
         @Override
         public double[] weights() {
@@ -86,7 +91,12 @@ public final class MultiLoss {
         return f.unflatten(pcgrad(f.vectors, null));
     }
 
-    /** ConFIG's conflict-free direction (see the class comment for the formula). */
+    /**
+     * ConFIG's conflict-free direction (see the class comment for the formula). Zero gradients are left out of the
+     * cosine conditions. When the unit gradients are linearly dependent (e.g. more losses than parameters) an
+     * equal-cosine direction may not exist; the pseudo-inverse then gives the least-squares one, and exactly opposed
+     * gradients give the zero direction.
+     */
     public static Map<String, Tensor> config(List<Map<String, Tensor>> grads) {
         Flat f = Flat.of("MultiLoss.config", grads);
         return f.unflatten(config(f.vectors));

@@ -209,6 +209,36 @@ class MultiLossTest {
     }
 
     @Test
+    void mgdaKktForManyGradients() {
+        Random rnd = new Random(8);
+        for (int trial = 0; trial < 20; trial++) {
+            int m = 4 + trial % 5, n = 5 + trial % 3; // also more gradients than dimensions
+            double[][] g = new double[m][];
+            List<Map<String, Tensor>> gs = new ArrayList<>();
+            for (int i = 0; i < m; i++) {
+                g[i] = random(rnd, n);
+                if (trial % 3 == 0) for (int k = 0; k < n; k++) g[i][k] += 1.5;
+                gs.add(named(g[i]));
+            }
+            double[] w = MultiLoss.mgda(gs).weights();
+            double[] d = new double[n];
+            double total = 0;
+            for (int i = 0; i < m; i++) {
+                assertTrue(w[i] >= 0);
+                total += w[i];
+                for (int k = 0; k < n; k++) d[k] += w[i] * g[i][k];
+            }
+            assertEquals(1, total, 1e-12);
+            double f = dot(d, d);
+            for (int i = 0; i < m; i++) {
+                double gi = dot(g[i], d);
+                assertTrue(gi >= f - 1e-9, "trial " + trial + ": g_" + i + "·d = " + gi + " < |d|² = " + f);
+                if (w[i] > 1e-6) assertEquals(f, gi, 1e-9, "active constraint " + i);
+            }
+        }
+    }
+
+    @Test
     void gradientsByNameAndDtypes() {
         Tensor a = Tensor.ofFloats(1, -2).requiresGrad(true);
         Tensor b = Tensor.of(new float[] {0.5f, 1, 2, 3}, 2, 2).requiresGrad(true);
