@@ -7,8 +7,8 @@ tolerance_grad 1e-9, tolerance_change 1e-14, max_iter 600 in one .step(), histor
 gradient come from autograd (tensor ops and .backward()), so the time includes autograd's overhead.
 
 Usage: BENCH_THREADS=1 /usr/bin/python3 bench/pytorch/lbfgs_rosenbrock.py    (Debian's python3-torch)
-Prints one JSON line per history size: iterations, function evaluations, final f, max |grad|, and milliseconds per
-.step() (median and min of 15 runs after 3 warm-up runs).
+Prints one JSON line per history size: iterations (of the last run, and their range over the runs), function
+evaluations, final f, max |grad|, and milliseconds per .step() (median and min of 15 runs after 3 warm-up runs).
 """
 import json
 import os
@@ -67,7 +67,9 @@ def bench(history):
     runs = [solve(history) for _ in range(RUNS)]
     last = runs[-1]
     times = [r["ms"] for r in runs]
+    its = [r["iterations"] for r in runs]
     print(json.dumps({"name": "lbfgs_rosenbrock", "n": N, "history": history, "iterations": last["iterations"],
+                      "iterations_min": min(its), "iterations_max": max(its),
                       "evaluations": last["evaluations"], "f": last["f"], "max_abs_grad": last["max_abs_grad"],
                       "ms_median": round(statistics.median(times), 3), "ms_min": round(min(times), 3),
                       "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)

@@ -35,8 +35,12 @@ final class LbfgsBench {
      * @param maxAbsGrad  max |∇f| at the final point
      * @param msMedian    milliseconds per optimisation, median over the runs
      * @param msMin       the fastest run
+     * @param iterationsMin fewest iterations of any timed run (equal to iterationsMax when every run took the
+     *                      same path; Simd.sum's lane reduction can change bits once the JIT compiles it)
+     * @param iterationsMax most iterations of any timed run
      */
-    record Result(int iterations, int evaluations, double f, double maxAbsGrad, double msMedian, double msMin) {
+    record Result(int iterations, int evaluations, double f, double maxAbsGrad, double msMedian, double msMin,
+                  int iterationsMin, int iterationsMax) {
     }
 
     private LbfgsBench() {
@@ -48,14 +52,18 @@ final class LbfgsBench {
         for (int r = 0; r < WARMUP; r++) solve(form, options);
         double[] ms = new double[RUNS];
         Solved last = null;
+        int itMin = Integer.MAX_VALUE, itMax = 0;
         for (int r = 0; r < RUNS; r++) {
             last = solve(form, options);
             ms[r] = last.ms;
+            itMin = Math.min(itMin, last.iterations);
+            itMax = Math.max(itMax, last.iterations);
         }
         double[] fg = valueAndMaxAbsGrad(last.x);
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        return new Result(last.iterations, last.evaluations, fg[0], fg[1], sorted[RUNS / 2], sorted[0]);
+        return new Result(last.iterations, last.evaluations, fg[0], fg[1], sorted[RUNS / 2], sorted[0],
+                itMin, itMax);
     }
 
     private record Solved(Tensor x, int iterations, int evaluations, double ms) {
@@ -109,13 +117,15 @@ final class LbfgsBench {
     }
 
     public static void main(String[] args) {
-        System.out.println("| lbfgs_rosenbrock, n = 100, float64 | history | iterations | evaluations | final f | max |grad| | ms median | ms min |");
+        System.out.println("| lbfgs_rosenbrock, n = 100, float64 | history | iterations (range over runs) | evaluations | final f"
+                + " | max abs grad | ms median | ms min |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (int history : new int[] {100, 10}) {
             for (Form form : Form.values()) {
                 Result r = run(form, history);
-                System.out.printf(Locale.ROOT, "| Callisto %s | %d | %d | %d | %.3e | %.3e | %.1f | %.1f |%n",
+                System.out.printf(Locale.ROOT, "| Callisto %s | %d | %d (%d-%d) | %d | %.3e | %.3e | %.1f | %.1f |%n",
                         form == Form.CLOSURE ? "Lbfgs.step (closure)" : "Lbfgs.minimize", history, r.iterations(),
+                        r.iterationsMin(), r.iterationsMax(),
                         r.evaluations(), r.f(), r.maxAbsGrad(), r.msMedian(), r.msMin());
             }
         }
