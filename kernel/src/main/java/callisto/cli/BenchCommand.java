@@ -25,24 +25,27 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cells", description = "Trivial cells to time after warm-up (default ${DEFAULT-VALUE}).")
     int cells = 2000;
 
-    @Option(names = "--suite", description = "engine, tensor, numerics or all (default ${DEFAULT-VALUE}).")
+    @Option(names = "--suite", description = "engine, tensor, numerics, optim or all (default ${DEFAULT-VALUE}).")
     String suite = "engine";
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("engine", "tensor", "numerics", "all").contains(suite)) {
-            System.err.println("callisto bench: --suite " + suite + ": expected engine, tensor, numerics or all");
+        if (!List.of("engine", "tensor", "numerics", "optim", "all").contains(suite)) {
+            System.err.println("callisto bench: --suite " + suite + ": expected engine, tensor, numerics, optim or all");
             return 2;
         }
         var out = System.out;
-        out.println("| measure | median | mean | min | max |");
-        out.println("| --- | --- | --- | --- | --- |");
+        if (!suite.equals("optim")) { // the L-BFGS bench prints a table of its own
+            out.println("| measure | median | mean | min | max |");
+            out.println("| --- | --- | --- | --- | --- |");
+        }
         if (suite.equals("engine") || suite.equals("all")) {
             out.println(row("cold start of `./callisto run` on a one-cell notebook (s)", coldStarts(), 1));
             out.println(row("trivial cell `1 + 1` after warm-up (ms)", trivialCells(), 1e3));
         }
         if (suite.equals("tensor") || suite.equals("all")) tensor(out);
         if (suite.equals("numerics") || suite.equals("all")) NumericsBench.run(out);
+        if (suite.equals("optim") || suite.equals("all")) LbfgsBench.main(new String[0]);
         return 0;
     }
 
