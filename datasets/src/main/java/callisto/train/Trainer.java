@@ -122,11 +122,13 @@ public final class Trainer {
      */
     public Metrics fit() {
         stopRequested = false;
-        Live curve = progress && livePlot ? Display.live(() -> log.semilogy("loss")) : null;
+        Live curve = null;
         try {
             while (epoch < epochs && !stopRequested) {
                 if (!runEpoch()) break;
-                curve = refresh(curve);
+                // made at the first epoch end, so closing it never draws an empty log (a plot of nothing throws)
+                if (progress && livePlot && curve == null) curve = Display.live(this::lossPlot);
+                if (curve != null) curve.refresh();
                 boolean stop = false;
                 for (Callback c : callbacks) stop |= c.onEpochEnd(epoch - 1, log);
                 if (checkpointDir != null && epoch % checkpointEvery == 0) saveCheckpoint();
@@ -139,9 +141,10 @@ public final class Trainer {
         return log;
     }
 
-    private static Live refresh(Live curve) {
-        if (curve != null) curve.refresh();
-        return curve;
+    /** The loss against step, on a log axis unless a loss reached zero or below (a log axis cannot show it). */
+    private Object lossPlot() {
+        boolean positive = Arrays.stream(log.column("loss")).allMatch(v -> v > 0 || Double.isNaN(v));
+        return positive ? log.semilogy("loss") : log.plot("loss");
     }
 
     /** One epoch; returns false when it was cut short by a stop request. */
@@ -209,17 +212,35 @@ public final class Trainer {
     }
 
     private Map<String, Double> evaluate(String op, Tensor x, Tensor y) {
+        Tensor pred = predict(op, x);
+        try (var off = GradMode.noGrad()) {
+            var out = new LinkedHashMap<String, Double>();
+            out.put("loss", scalarLoss(op, pred, y).item());
+            for (var e : metrics.entrySet()) out.put(e.getKey(), e.getValue().apply(pred, y));
+            return out;
+        }
+    }
+
+    /**
+     * The model's outputs for {@code x} (samples along dimension 0), in evaluation mode without gradients, run in
+     * batches of the batch size and concatenated; the model's mode is restored afterwards.
+     */
+    public Tensor predict(Tensor x) {
+        if (x == null || x.dim() == 0) {
+            throw new IllegalArgumentException("Trainer.predict: x is " + (x == null ? "null" : "a scalar") + "; expected the sample dimension first");
+        }
+        return predict("predict", x);
+    }
+
+    private Tensor predict(String op, Tensor x) {
         boolean wasTraining = model.isTraining();
         model.eval();
         try (var off = GradMode.noGrad()) {
             int n = x.size(0);
             var parts = new ArrayList<Tensor>();
             for (int start = 0; start < n; start += batchSize) parts.add(model.call(x.narrow(0, start, Math.min(batchSize, n - start))));
-            Tensor pred = parts.size() == 1 ? parts.get(0) : Tensor.cat(parts, 0);
-            var out = new LinkedHashMap<String, Double>();
-            out.put("loss", scalarLoss(op, pred, y).item());
-            for (var e : metrics.entrySet()) out.put(e.getKey(), e.getValue().apply(pred, y));
-            return out;
+            if (parts.isEmpty()) throw new IllegalArgumentException("Trainer." + op + ": x has no samples");
+            return parts.size() == 1 ? parts.get(0) : Tensor.cat(parts, 0);
         } finally {
             model.train(wasTraining);
         }

@@ -95,4 +95,49 @@ class TrainerDisplayTest {
             assertTrue(Files.exists(ckpt.resolve("trainer.safetensors")));
         }
     }
+
+    @Test
+    void aZeroLossFallsBackToALinearPlot() {
+        var shown = new ArrayList<DisplayData>();
+        DisplayPublisher previous = Display.setPublisher(new DisplayPublisher() {
+            @Override
+            public void display(DisplayData data, String displayId) {
+                shown.add(data);
+            }
+
+            @Override
+            public void update(DisplayData data, String displayId) {
+                shown.add(data);
+            }
+        });
+        try {
+            Tensor[] data = TrainerTest.regression(5, 8);
+            var model = new Linear(3, 1, true, DType.FLOAT64, new Generator(6));
+            var log = Trainer.builder(model, Optimizers.sgd(model.namedParameters(), 0.05), (p, t) -> Scores.mse(p, t).mul(0))
+                    .data(data[0], data[1]).batchSize(4).epochs(2).build().fit();
+            assertEquals(0, log.last("loss"));
+            org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> log.semilogy("loss").toDisplayData(),
+                    "a log axis cannot show zero, hence the fallback");
+        } finally {
+            Display.setPublisher(previous);
+        }
+        assertTrue(shown.stream().anyMatch(d -> d.data().keySet().stream().anyMatch(m -> m.startsWith("image/"))));
+    }
+
+    @Test
+    void anInterruptedCellWithDisplayOnEndsWithTheCancellation() {
+        Tensor[] data = TrainerTest.regression(7, 16);
+        var model = new Linear(3, 1, true, DType.FLOAT64, new Generator(8));
+        var trainer = Trainer.builder(model, Optimizers.sgd(model.namedParameters(), 0.05), Scores::mse)
+                .data(data[0], data[1]).batchSize(4).epochs(2).build();
+        var token = new callisto.runtime.Cancellation.Token();
+        token.cancel();
+        callisto.runtime.Cancellation.bind(token);
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class, trainer::fit);
+        } finally {
+            callisto.runtime.Cancellation.bind(null);
+        }
+        assertEquals(0, trainer.step());
+    }
 }

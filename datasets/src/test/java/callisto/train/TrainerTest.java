@@ -408,4 +408,26 @@ class TrainerTest {
         var s = assertThrows(IllegalStateException.class, bad::fit);
         assertTrue(s.getMessage().contains("expected a scalar"), s.getMessage());
     }
+
+    @Test
+    void float32ModelsTrainAndPredictKeepsTheDtype() {
+        Tensor[] data = regression(32, 128);
+        Tensor x = data[0].to(DType.FLOAT32), y = data[1].to(DType.FLOAT32);
+        var model = new Linear(D, 1, true, DType.FLOAT32, new Generator(33));
+        var trainer = Trainer.builder(model, Optimizers.adam(model.namedParameters(), 0.05), Scores::mse)
+                .data(x, y).batchSize(16).epochs(40).shuffle(new Generator(34)).display(false).build();
+        trainer.fit();
+        Tensor pred = trainer.predict(x);
+        assertEquals(DType.FLOAT32, pred.dtype());
+        assertArrayEquals(new int[] {128, 1}, pred.shape());
+        assertTrue(model.isTraining(), "predict restores training mode");
+        float[] p = pred.toFloatArray(), t = y.toFloatArray();
+        double s = 0;
+        for (int i = 0; i < p.length; i++) s += ((double) p[i] - t[i]) * ((double) p[i] - t[i]) / p.length;
+        assertTrue(s < 1.3 * NOISE * NOISE, "float32 mse " + s);
+        // predictions in batches equal one full forward pass
+        model.eval();
+        assertArrayEquals(model.call(x).toFloatArray(), p);
+        model.train();
+    }
 }
