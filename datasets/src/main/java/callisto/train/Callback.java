@@ -3,8 +3,8 @@ package callisto.train;
 import callisto.datasets.Metrics;
 
 /**
- * Hooks into {@link Trainer#fit()}, as Keras callbacks: both methods do nothing by default, so a lambda-free
- * anonymous class overrides only what it needs. Callbacks run in the order they were added, on the training thread.
+ * Hooks into {@link Trainer#fit()}, as Keras callbacks: both methods do nothing by default, so an implementation
+ * overrides only what it needs. Callbacks run in the order they were added, on the training thread.
  * Returning {@code true} asks the trainer to stop (as {@link Trainer#stop()} does): after a batch, the epoch is cut
  * short and not counted as complete; after an epoch, no further epoch starts.
  */

@@ -118,7 +118,9 @@ public final class Trainer {
     /**
      * Trains until {@code epochs} epochs are complete in total (so after {@link #resumeFrom} it runs the remaining
      * ones), or a callback or {@link #stop()} stops it; returns the log. The model is left in training mode.
-     * Throws {@link java.util.concurrent.CancellationException} when the cell is interrupted.
+     * Throws {@link java.util.concurrent.CancellationException} when the cell is interrupted. An epoch cut short
+     * (by a stop, an interruption or an exception) does not count: calling fit again starts it over, with the next
+     * permutation; to continue exactly as an uninterrupted run would, use {@link #resumeFrom} on a fresh trainer.
      */
     public Metrics fit() {
         stopRequested = false;
