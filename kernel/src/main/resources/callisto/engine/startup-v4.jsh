@@ -22,5 +22,6 @@ import callisto.nn.Module; // over java.lang.Module, which every star import wou
 import callisto.optim.*;
 import callisto.plot.*;
 import callisto.datasets.*;
+import callisto.train.*;
 import tech.tablesaw.api.*;
 import static callisto.display.Display.*;
