@@ -8,7 +8,6 @@ import callisto.tensor.Generator;
 import callisto.tensor.GradMode;
 import callisto.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +28,9 @@ final class Fno1dBurgersBench {
     private Fno1dBurgersBench() {
     }
 
-    /** ../shared/bench/data beside the repository, or $CALLISTO_SHARED/bench/data. */
     static Path dataDir() throws IOException {
-        var candidates = new ArrayList<Path>();
-        String env = System.getenv("CALLISTO_SHARED");
-        if (env != null) candidates.add(Path.of(env, "bench", "data"));
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) candidates.add(p.resolve("shared/bench/data"));
-        for (Path c : candidates) if (Files.isRegularFile(c.resolve("burgers_a.f32"))) return c;
-        throw new IOException("fno1d_burgers: no burgers_a.f32 in " + candidates + " (set CALLISTO_SHARED to the shared folder)");
+        return Burgers.findBenchData().orElseThrow(() -> new IOException(
+                "fno1d_burgers: no burgers_a.f32 under shared/bench/data here or above (set CALLISTO_SHARED to the shared folder)"));
     }
 
     static Result run(int epochs, long seed) throws IOException {

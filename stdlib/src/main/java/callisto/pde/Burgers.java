@@ -101,6 +101,18 @@ public final class Burgers {
     }
 
     /**
+     * Where ../shared/bench/data is on this machine: $CALLISTO_SHARED/bench/data, else shared/bench/data in the
+     * working directory or any folder above it; empty when none holds burgers_a.f32.
+     */
+    public static java.util.Optional<Path> findBenchData() {
+        var candidates = new java.util.ArrayList<Path>();
+        String env = System.getenv("CALLISTO_SHARED");
+        if (env != null) candidates.add(Path.of(env, "bench", "data"));
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) candidates.add(p.resolve("shared/bench/data"));
+        return candidates.stream().filter(c -> Files.isRegularFile(c.resolve("burgers_a.f32"))).findFirst();
+    }
+
+    /**
      * The Burgers data set of ../shared/bench/data: {@code burgers_a.f32} and {@code burgers_u.f32} in
      * {@code dir}, little-endian float32 [640, 256] each (rows 0–511 train, 512–639 test).
      */
