@@ -269,7 +269,8 @@ public final class Trainer {
             t.put("step", Tensor.ofLongs(step));
             t.put("samples", Tensor.ofLongs(samples));
             t.put("batch_size", Tensor.ofLongs(batchSize));
-            t.put("shuffles", Tensor.ofLongs(shuffle == null ? 0 : epoch));
+            if (shuffle != null) t.put("rng.shuffle", shuffle.getState());
+            for (var g : model.namedGenerators().entrySet()) t.put("rng.model." + g.getKey(), g.getValue().getState());
             t.put("log.step", Tensor.ofLongs(log.steps()));
             var names = log.names();
             for (String m : names) t.put("log." + m, Tensor.of(log.column(m)));
@@ -291,10 +292,9 @@ public final class Trainer {
     /**
      * Restores the latest complete checkpoint in {@code dir} (written by a trainer with the same model, optimizer,
      * data size and batch size): the model's parameters and buffers, the optimizer state, the epoch and step
-     * counters and the log; returns this, so {@link #fit()} continues with the next epoch. The shuffling generator
-     * given to this trainer must be freshly seeded as the original one was; it is advanced past the permutations the
-     * completed epochs drew, so the resumed run gives exactly the weights of an uninterrupted one. (Generators used
-     * inside the model, such as Dropout's, are not saved; a model with them resumes with a different mask stream.)
+     * counters, the log, and the positions of the shuffling generator and of the model's own generators (Dropout's,
+     * see {@link callisto.nn.Module#namedGenerators()}); returns this, so {@link #fit()} continues with the next epoch
+     * and gives exactly the weights of an uninterrupted run.
      */
     public Trainer resumeFrom(Path dir) {
         if (dir == null) throw new IllegalArgumentException("Trainer.resumeFrom: dir is null");
@@ -313,20 +313,33 @@ public final class Trainer {
                 throw new IllegalArgumentException("Trainer.resumeFrom: checkpoint " + latest + " was written for " + savedSamples
                         + " samples in batches of " + savedBatch + ", but this trainer has " + samples + " in batches of " + batchSize);
             }
+            restoreGenerators(latest, t);
             model.loadStateDict(SafeTensors.read(latest.resolve(MODEL)));
             optimizer.loadState(SafeTensors.read(latest.resolve(OPTIMIZER)));
             epoch = (int) t.get("epoch").item();
             step = (long) t.get("step").item();
-            long shuffles = (long) t.get("shuffles").item();
-            if (shuffles > 0 && shuffle == null) {
-                throw new IllegalArgumentException("Trainer.resumeFrom: checkpoint " + latest + " was shuffled by a generator; give this trainer one too");
-            }
-            for (long i = 0; i < shuffles; i++) shuffle.permutation(samples);
             log = restoreLog(t, SafeTensors.metadata(latest.resolve(TRAINER)).getOrDefault("log.names", ""));
         } catch (IOException e) {
             throw new UncheckedIOException("Trainer.resumeFrom: could not read checkpoint " + latest, e);
         }
         return this;
+    }
+
+    /** Checks that the checkpoint has exactly this trainer's generators before moving any of them. */
+    private void restoreGenerators(Path checkpoint, Map<String, Tensor> t) {
+        var want = new java.util.TreeSet<String>();
+        if (shuffle != null) want.add("rng.shuffle");
+        var modelGenerators = model.namedGenerators();
+        for (String name : modelGenerators.keySet()) want.add("rng.model." + name);
+        var saved = new java.util.TreeSet<String>();
+        for (String key : t.keySet()) if (key.startsWith("rng.")) saved.add(key);
+        if (!saved.equals(want)) {
+            throw new IllegalArgumentException("Trainer.resumeFrom: checkpoint " + checkpoint + " holds the generators " + saved
+                    + " but this trainer and its model have " + want + " (a shuffle generator given to one and not the other,"
+                    + " or a model with other Dropout layers)");
+        }
+        if (shuffle != null) shuffle.setState(t.get("rng.shuffle"));
+        for (var g : modelGenerators.entrySet()) g.getValue().setState(t.get("rng.model." + g.getKey()));
     }
 
     private static Metrics restoreLog(Map<String, Tensor> t, String joinedNames) {

@@ -299,16 +299,23 @@ class TrainerTest {
         for (int i = 0; i < steps.length; i++) assertEquals(steps[i] % 3 == 2, !Double.isNaN(valMse[i]), "row " + i);
     }
 
+    /** An MLP with a Dropout layer, whose masks come from their own generator. */
+    static Sequential dropoutMlp(long seed, long dropoutSeed) {
+        var g = new Generator(seed);
+        return new Sequential(new Linear(D, 8, true, DType.FLOAT64, g), new Tanh(), new Dropout(0.25, new Generator(dropoutSeed)),
+                new Linear(8, 1, true, DType.FLOAT64, g));
+    }
+
     @Test
     void resumingFromACheckpointEqualsUninterruptedTraining(@TempDir Path dir) {
         Tensor[] data = regression(22, 40), val = regression(23, 12);
-        var full = mlp(24);
+        var full = dropoutMlp(24, 31);
         var fullTrainer = builder(full, Optimizers.adam(full.namedParameters(), 0.01), data).batchSize(16).epochs(6)
                 .validation(val[0], val[1]).shuffle(new Generator(25)).build();
         Metrics fullLog = fullTrainer.fit();
 
         Path ckpt = dir.resolve("ckpt");
-        var first = mlp(24);
+        var first = dropoutMlp(24, 31);
         var interrupted = builder(first, Optimizers.adam(first.namedParameters(), 0.01), data).batchSize(16).epochs(6)
                 .validation(val[0], val[1]).shuffle(new Generator(25)).checkpoint(ckpt, 2)
                 .callback(new Callback() {
@@ -320,9 +327,10 @@ class TrainerTest {
                 }).build();
         assertThrows(IllegalStateException.class, interrupted::fit);
 
-        var resumedModel = mlp(99); // other initial weights: they must come from the checkpoint
+        // other initial weights, dropout seed and shuffle seed: all three must come from the checkpoint
+        var resumedModel = dropoutMlp(99, 98);
         var resumed = builder(resumedModel, Optimizers.adam(resumedModel.namedParameters(), 0.01), data).batchSize(16).epochs(6)
-                .validation(val[0], val[1]).shuffle(new Generator(25)).checkpoint(ckpt, 2).build().resumeFrom(ckpt);
+                .validation(val[0], val[1]).shuffle(new Generator(97)).checkpoint(ckpt, 2).build().resumeFrom(ckpt);
         assertEquals(4, resumed.epoch());
         assertEquals(12, resumed.step());
         Metrics resumedLog = resumed.fit();
@@ -330,6 +338,12 @@ class TrainerTest {
         assertArrayEquals(fullLog.steps(), resumedLog.steps());
         for (String m : fullLog.names()) assertArrayEquals(bits(fullLog.column(m)), bits(resumedLog.column(m)), m);
         assertEquals(6, resumed.epoch());
+
+        // without the checkpoint's generator states the runs part: the test above can fail
+        var reseeded = dropoutMlp(24, 98);
+        builder(reseeded, Optimizers.adam(reseeded.namedParameters(), 0.01), data).batchSize(16).epochs(6)
+                .validation(val[0], val[1]).shuffle(new Generator(25)).build().fit();
+        assertFalse(Arrays.equals(bits(weights(full)), bits(weights(reseeded))));
     }
 
     @Test
@@ -342,6 +356,15 @@ class TrainerTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> builder(model, Optimizers.sgd(model.namedParameters(), 0.01), data).batchSize(8).build().resumeFrom(dir));
         assertTrue(e.getMessage().contains("batches of 16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> builder(model, Optimizers.sgd(model.namedParameters(), 0.01), data).shuffle(new Generator(1)).build().resumeFrom(dir));
+        assertTrue(e.getMessage().contains("rng.shuffle"), e.getMessage());
+        var g = new Generator(27);
+        var withDropout = new Sequential(new Linear(D, 8, true, DType.FLOAT64, g), new Tanh(), new Linear(8, 1, true, DType.FLOAT64, g),
+                new Dropout(0.1, new Generator(28)));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> builder(withDropout, Optimizers.sgd(withDropout.namedParameters(), 0.01), data).build().resumeFrom(dir));
+        assertTrue(e.getMessage().contains("rng.model.3.generator"), e.getMessage());
     }
 
     @Test

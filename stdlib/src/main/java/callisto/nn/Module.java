@@ -1,5 +1,6 @@
 package callisto.nn;
 
+import callisto.tensor.Generator;
 import callisto.tensor.GradMode;
 import callisto.tensor.Tensor;
 
@@ -25,6 +26,7 @@ public abstract class Module {
     private final LinkedHashMap<String, Tensor> parameters = new LinkedHashMap<>();
     private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Generator> generators = new LinkedHashMap<>();
     private boolean training = true;
 
     /** The module's computation. */
@@ -70,11 +72,22 @@ public abstract class Module {
         return module;
     }
 
+    /**
+     * Registers the random generator a module draws from while training (Dropout's masks), so that
+     * {@link #namedGenerators()} finds it and a checkpoint can save its position; returns it.
+     */
+    protected final Generator registerGenerator(String name, Generator generator) {
+        checkName("registerGenerator", name);
+        if (generator == null) throw new IllegalArgumentException("registerGenerator: generator '" + name + "' is null");
+        generators.put(name, generator);
+        return generator;
+    }
+
     private void checkName(String op, String name) {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new IllegalArgumentException(op + ": name '" + name + "' must be non-empty and contain no '.'");
         }
-        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name) || generators.containsKey(name)) {
             throw new IllegalArgumentException(op + ": name '" + name + "' is already registered in " + typeName());
         }
     }
@@ -152,6 +165,22 @@ public abstract class Module {
         var out = new LinkedHashMap<String, Tensor>();
         for (var e : namedModules().entrySet()) {
             for (var b : e.getValue().buffers.entrySet()) out.put(join(e.getKey(), b.getKey()), b.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * The random generators of this module and its submodules by dotted path ({@code "layers.2.generator"}); one
+     * generator shared by several modules appears once, under its first path. Not part of {@link #stateDict()}
+     * (as in PyTorch); {@code callisto.train.Trainer} checkpoints their states beside it.
+     */
+    public final LinkedHashMap<String, Generator> namedGenerators() {
+        var out = new LinkedHashMap<String, Generator>();
+        Set<Generator> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (var e : namedModules().entrySet()) {
+            for (var g : e.getValue().generators.entrySet()) {
+                if (seen.add(g.getValue())) out.put(join(e.getKey(), g.getKey()), g.getValue());
+            }
         }
         return out;
     }

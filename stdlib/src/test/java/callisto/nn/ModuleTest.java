@@ -29,6 +29,18 @@ class ModuleTest {
     }
 
     @Test
+    void generatorsAreFoundByPathOnceEach() {
+        var shared = new Generator(1);
+        var own = new Generator(2);
+        var model = new Sequential(new Linear(3, 4, new Generator(0)), new Dropout(0.5, shared),
+                new Sequential(new Dropout(0.1, own), new Dropout(0.2, shared)));
+        var gens = model.namedGenerators();
+        assertEquals(List.of("1.generator", "2.0.generator"), List.copyOf(gens.keySet()));
+        assertTrue(gens.get("1.generator") == shared && gens.get("2.0.generator") == own);
+        assertTrue(model.stateDict().keySet().stream().noneMatch(k -> k.contains("generator")));
+    }
+
+    @Test
     void stateIsKeyedByDottedNamesInRegistrationOrder() {
         var m = nested(1);
         assertEquals(List.of("0.weight", "0.bias", "1.0.weight", "1.0.bias", "1.2.weight", "1.2.bias", "2.weight"),
