@@ -22,6 +22,12 @@ public final class Main implements Runnable {
     /** The process's stdout as it was at start: a prestarted engine routes System.out to cells. */
     private static final java.io.PrintStream STDOUT = System.out;
 
+    /**
+     * The process's stderr as it was at start, for the CLI's messages and progress lines: while the prestarted
+     * engine runs its startup script, System.err is routed to that script's output and would swallow them.
+     */
+    private static final java.io.PrintStream STDERR = System.err;
+
     public static void main(String[] args) {
         // JShell warms up while we read notebooks or bind the kernel's sockets
         if (args.length > 0 && (args[0].equals("run") || args[0].equals("kernel") && !isSpecCommand(args))) Engine.prestart();
@@ -41,7 +47,7 @@ public final class Main implements Runnable {
     public static int execute(java.io.PrintWriter err, String... args) {
         var cli = new CommandLine(new Main());
         cli.setOut(new java.io.PrintWriter(STDOUT, true)); // --help and --version, even after Engine.prestart()
-        if (err != null) cli.setErr(err);
+        cli.setErr(err != null ? err : new java.io.PrintWriter(STDERR, true));
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("callisto: " + e.getMessage());
             return 2;

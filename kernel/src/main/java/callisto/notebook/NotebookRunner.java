@@ -64,8 +64,9 @@ public final class NotebookRunner {
         long start = System.nanoTime();
         injectParameterCell(nb);
         List<Map<String, Object>> cells = nb.cells();
-        int codeCells = (int) cells.stream()
-                .filter(c -> "code".equals(c.get("cell_type")) && !Notebook.source(c).isBlank()).count();
+        // the injected parameter cell gets its source only when it runs, from what the parameters cell declared
+        int codeCells = (int) cells.stream().filter(c -> "code".equals(c.get("cell_type"))
+                && (!Notebook.source(c).isBlank() || Notebook.tags(c).contains(INJECTED_TAG))).count();
         var failures = new ArrayList<CellError>();
         var collector = new OutputCollector();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {

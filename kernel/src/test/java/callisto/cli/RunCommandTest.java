@@ -250,6 +250,9 @@ class RunCommandTest {
         assertTrue(nb.indexOf("\"params\"") < nb.indexOf("\"id\": \"injected-parameters\""), nb);
         assertTrue(nb.indexOf("\"id\": \"injected-parameters\"") < nb.indexOf("\"use\""), nb);
         assertTrue(nb.contains("var extra = 2.5;"), nb);
+        // the injected cell counts among the cells the progress lines number
+        long cells = r.err().lines().filter(l -> l.matches("\\s*\\[\\d+/\\d+\\].*")).count();
+        assertTrue(r.err().contains("[" + cells + "/" + cells + "]"), r.err());
 
         // running the output again replaces the injected cell instead of adding a second one
         Path again = dir.resolve("again");

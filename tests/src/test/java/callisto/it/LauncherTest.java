@@ -51,4 +51,19 @@ class LauncherTest {
         assertEquals(2, r.exit(), r.all());
         assertTrue(r.err().contains("Unmatched argument") || r.err().contains("Unknown"), r.err());
     }
+
+    @Test
+    void runReportsBadInputAndEachNotebookOnStderrWhileTheEngineStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // the messages come before the first cell, while the prestarted engine runs its startup script
+        var broken = java.nio.file.Files.writeString(dir.resolve("broken.ipynb"), "{\"cells\": [ not JSON");
+        var good = java.nio.file.Files.writeString(dir.resolve("good.ipynb"), "{\"cells\": [{\"cell_type\": \"code\","
+                + " \"execution_count\": null, \"metadata\": {}, \"outputs\": [], \"source\": \"1 + 1\"}],"
+                + " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}");
+        var r = Cli.run("run", broken.toString(), good.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("callisto run: " + broken) && r.err().contains("invalid JSON"), r.all());
+        assertTrue(r.err().lines().anyMatch(l -> l.equals(good.toString())), r.all());
+        assertTrue(r.err().contains("[1/1]") && r.err().contains("ok: 1 cells"), r.all());
+    }
 }
