@@ -125,9 +125,14 @@ public final class Trainer {
     public Metrics fit() {
         stopRequested = false;
         Live curve = null;
+        // one bar for the whole run, as a notebook user expects; the epoch and the losses ride on it
+        Progress bar = progress && epoch < epochs ? Progress.bar((long) (epochs - epoch) * batchesPerEpoch(), "train") : null;
         try {
             while (epoch < epochs && !stopRequested) {
-                if (!runEpoch()) break;
+                if (bar != null) bar.set("epoch", (epoch + 1) + "/" + epochs);
+                if (!runEpoch(bar)) break;
+                if (bar != null) bar.set("epoch_loss", log.last("epoch_loss"));
+                if (bar != null && xVal != null) bar.set("val_loss", log.last("val_loss"));
                 // made at the first epoch end, so closing it never draws an empty log (a plot of nothing throws)
                 if (progress && livePlot && curve == null) curve = Display.live(this::lossPlot);
                 if (curve != null) curve.refresh();
@@ -138,6 +143,7 @@ public final class Trainer {
             }
         } finally {
             model.train();
+            if (bar != null) bar.close();
             if (curve != null) curve.close();
         }
         return log;
@@ -150,38 +156,36 @@ public final class Trainer {
     }
 
     /** One epoch; returns false when it was cut short by a stop request. */
-    private boolean runEpoch() {
+    private boolean runEpoch(Progress bar) {
         model.train();
         int[] order = shuffle == null ? null : shuffle.permutation(samples);
         int batches = batchesPerEpoch();
         double weighted = 0;
-        try (Progress bar = progress ? Progress.bar(batches, "epoch " + (epoch + 1) + "/" + epochs) : null) {
-            for (int b = 0; b < batches; b++) {
-                Cancellation.check();
-                int start = b * batchSize, n = Math.min(batchSize, samples - start);
-                Tensor xb, yb;
-                if (order == null) {
-                    xb = x.narrow(0, start, n);
-                    yb = y.narrow(0, start, n);
-                } else {
-                    Tensor index = Tensor.ofInts(Arrays.copyOfRange(order, start, start + n));
-                    xb = x.indexSelect(0, index);
-                    yb = y.indexSelect(0, index);
-                }
-                optimizer.zeroGrad();
-                Tensor l = scalarLoss("fit", model.call(xb), yb);
-                l.backward();
-                optimizer.step();
-                double value = l.item();
-                weighted += value * n;
-                log.log(step, "loss", value);
-                boolean stop = false;
-                for (Callback c : callbacks) stop |= c.onBatchEnd(step, value);
-                step++;
-                if (bar != null) bar.set("loss", value).step();
-                if (stop) stopRequested = true;
-                if (stopRequested) return false;
+        for (int b = 0; b < batches; b++) {
+            Cancellation.check();
+            int start = b * batchSize, n = Math.min(batchSize, samples - start);
+            Tensor xb, yb;
+            if (order == null) {
+                xb = x.narrow(0, start, n);
+                yb = y.narrow(0, start, n);
+            } else {
+                Tensor index = Tensor.ofInts(Arrays.copyOfRange(order, start, start + n));
+                xb = x.indexSelect(0, index);
+                yb = y.indexSelect(0, index);
             }
+            optimizer.zeroGrad();
+            Tensor l = scalarLoss("fit", model.call(xb), yb);
+            l.backward();
+            optimizer.step();
+            double value = l.item();
+            weighted += value * n;
+            log.log(step, "loss", value);
+            boolean stop = false;
+            for (Callback c : callbacks) stop |= c.onBatchEnd(step, value);
+            step++;
+            if (bar != null) bar.set("loss", value).step();
+            if (stop) stopRequested = true;
+            if (stopRequested) return false;
         }
         var row = new LinkedHashMap<String, Object>();
         row.put("epoch", epoch);
@@ -456,7 +460,10 @@ public final class Trainer {
             return this;
         }
 
-        /** Shows a progress bar per epoch and a live loss plot (both on by default; false shows nothing). */
+        /**
+         * Shows a progress bar over the whole run (the epoch, the batch loss, the epoch's mean loss and the validation
+         * loss beside it) and a live loss plot; both on by default, false shows nothing.
+         */
         public Builder display(boolean on) {
             progress = on;
             return this;
