@@ -53,6 +53,6 @@ abstract class ConvLayer extends Module {
     protected String extraRepr() {
         String k = kernelSize.length == 1 ? "(" + kernelSize[0] + ",)" : Layers.pair(kernelSize);
         return inChannels + ", " + outChannels + ", kernel_size=" + k + ", "
-                + Convs.repr(options, kernelSize.length, this instanceof ConvTranspose2d) + ", bias=" + hasBias;
+                + Convs.repr(options, kernelSize.length, this instanceof ConvTranspose2d || this instanceof ConvTranspose1d) + ", bias=" + hasBias;
     }
 }

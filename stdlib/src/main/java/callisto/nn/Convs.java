@@ -43,7 +43,7 @@ final class Convs {
             s.append(", output_padding=").append(tuple(o.outputPadding(), dims));
         }
         if (o.groups() != 1) s.append(", groups=").append(o.groups());
-        if (!transposed && o.paddingMode() != callisto.tensor.Conv.PaddingMode.ZEROS) {
+        if (o.paddingMode() != callisto.tensor.Conv.PaddingMode.ZEROS) {
             s.append(", padding_mode=").append(o.paddingMode().name().toLowerCase(java.util.Locale.ROOT));
         }
         return s.toString();

@@ -177,7 +177,9 @@ public final class Conv {
     /**
      * 2-D transposed convolution of x [n, c, h, w] with w [c, o / groups, kh, kw] (+ b [o]), giving
      * [n, o, (h - 1)s - 2p + d(kh - 1) + outputPadding + 1, ...]: the gradient of {@link #conv2d} with respect to
-     * its input. Output padding must be smaller than the stride or the dilation; only zero padding is supported.
+     * its input. Output padding must be smaller than the stride or the dilation. A padding mode other than zeros
+     * makes it the adjoint of the convolution with that mode (PyTorch allows only zeros here); see
+     * {@link ConvOptions#paddingMode}.
      */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, ConvOptions options) {
         return transposed("convTranspose2d", 2, x, w, b, options);
@@ -251,10 +253,6 @@ public final class Conv {
         if (transposed && options.samePadding()) {
             throw new IllegalArgumentException(op + ": padding 'same' is not supported for transposed convolutions");
         }
-        if (transposed && options.paddingMode() != PaddingMode.ZEROS) {
-            throw new IllegalArgumentException(op + ": padding mode " + options.paddingMode()
-                    + " is not supported; transposed convolutions pad with zeros");
-        }
         if (spatial == 1) {
             return new Lifted(xb.unsqueeze(2), w.unsqueeze(2), unbatched, new int[] {1, stride[0]},
                     new int[] {0, padding[0]}, new int[] {1, dilation[0]}, new int[] {0, outputPadding[0]});
@@ -299,6 +297,7 @@ public final class Conv {
     }
 
     private static Tensor transposed(String op, int spatial, Tensor x, Tensor w, Tensor b, ConvOptions options) {
+        if (options != null && options.paddingMode() != PaddingMode.ZEROS) return paddedTransposed(op, spatial, x, w, b, options);
         Lifted a = lift(op, spatial, x, w, b, options, true);
         int n = a.x.shape[0], cIn = a.x.shape[1], h = a.x.shape[2], wd = a.x.shape[3];
         int cOut = a.w.shape[1] * options.groups(), kh = a.w.shape[2], kw = a.w.shape[3];
@@ -315,5 +314,35 @@ public final class Conv {
         Tensor y = b == null ? Tensor.apply(new ConvKernels.Transpose(g), a.x, a.w)
                 : Tensor.apply(new ConvKernels.Transpose(g), a.x, a.w, b);
         return lower(y, spatial, a.unbatched);
+    }
+
+    /**
+     * A transposed convolution whose padding is circular, reflect or replicate: the adjoint of the convolution with
+     * that padding mode. It runs without padding (so the output keeps the {@code padding} positions on each side that
+     * the convolution would have read from its padded input) and then applies the adjoint of the padding, which adds
+     * each outer position onto the input element it copies (wrapping round for circular). With zeros this reduces to
+     * the usual crop, so all modes share one meaning: {@code <conv(x, w), y> = <x, convTranspose(y, w)>}.
+     */
+    private static Tensor paddedTransposed(String op, int spatial, Tensor x, Tensor w, Tensor b, ConvOptions options) {
+        lift(op, spatial, x, w, b, options, true); // the argument checks, bias included
+        int[] padding = options.expand(op, "padding", options.padding(), spatial);
+        Tensor full = transposed(op, spatial, x, w, null,
+                options.paddingMode(PaddingMode.ZEROS).padding(new int[spatial]));
+        for (int i = 0; i < spatial; i++) {
+            int dim = full.dim() - spatial + i, p = padding[i], size = full.shape[dim] - 2 * p;
+            if (p == 0) continue;
+            if (size < 1) {
+                throw new IllegalArgumentException(op + ": input " + Shape.str(x.shape) + " with weight " + Shape.str(w.shape)
+                        + " and padding " + Arrays.toString(options.padding()) + " gives an empty output in spatial dim " + i);
+            }
+            full = padMap(size, p, p, options.paddingMode(), dim, full.shape).applyAdjoint(full, dim);
+        }
+        if (b == null) return full;
+        int[] view = new int[full.dim() - spatial];
+        Arrays.fill(view, 1);
+        view[view.length - 1] = b.numel();
+        int[] bshape = Arrays.copyOf(view, full.dim());
+        for (int i = view.length; i < bshape.length; i++) bshape[i] = 1;
+        return full.add(b.reshape(bshape));
     }
 }

@@ -63,6 +63,15 @@ record ConvAxisMap(int inSize, int outSize, int[] start, int[] index, double[] w
         return Tensor.apply(new Fn(this, d, false), x);
     }
 
+    /** The adjoint (transpose) of this map along {@code dim} of {@code x}, whose size there is outSize (differentiable). */
+    Tensor applyAdjoint(Tensor x, int dim) {
+        int d = Shape.normalizeDim("axis map", dim, x.dim());
+        if (x.shape[d] != outSize) {
+            throw new IllegalStateException("axis map adjoint: dim " + d + " of " + Shape.str(x.shape) + " is not " + outSize);
+        }
+        return Tensor.apply(new Fn(this, d, true), x);
+    }
+
     private record Fn(ConvAxisMap map, int dim, boolean adjoint, boolean copies) implements CustomFunction {
         Fn(ConvAxisMap map, int dim, boolean adjoint) {
             this(map, dim, adjoint, !adjoint && map.copies());

@@ -12,7 +12,9 @@ import java.util.Arrays;
  * @param padding       positions added on both sides of each spatial dim (default 0)
  * @param dilation      spacing between kernel taps (default 1)
  * @param groups        input and output channels split into this many independent groups (default 1)
- * @param paddingMode   what the padding holds (default zeros); ignored by transposed convolutions
+ * @param paddingMode   what the padding holds (default zeros); a transposed convolution with a mode other than
+ *                      zeros is the adjoint of the convolution with that mode (the outer positions add onto the
+ *                      elements they copy: wrapped round for circular), which PyTorch does not offer
  * @param outputPadding extra positions on one side of a transposed convolution's output (default 0)
  * @param samePadding   PyTorch's {@code padding='same'}: pad so the output has the input's size (stride 1 only),
  *                      {@code d(k - 1)} positions in all, the extra one (when odd) after; overrides {@code padding}
