@@ -88,6 +88,43 @@ public final class Scores {
     }
 
     /**
+     * The relative H1 error {@code |pred - target|_H1 / |target|_H1} of each sample, averaged over the batch, with
+     * {@code |u|²_H1 = Σ u² + Σ_d Σ (∂_d u)²} over the grid dims {@code dims} (default: every dim but the first) and
+     * the derivatives as forward differences on a grid of spacing {@code h} in every dim: the error the MgNO and
+     * neural-operator papers report beside relative L2, as it also weighs how well gradients are matched.
+     * Differentiable; needs at least 2 points along each grid dim.
+     */
+    public static Tensor relativeH1(Tensor pred, Tensor target, double h, int... dims) {
+        if (!(h > 0) || Double.isInfinite(h)) {
+            throw new IllegalArgumentException("Scores.relativeH1: h = " + h + "; expected a positive finite grid spacing");
+        }
+        Tensor d = diff("relativeH1", pred, target);
+        Tensor t = target.to(DType.FLOAT64);
+        int[] r = dims == null || dims.length == 0 ? tail(pred.dim()) : normalize("relativeH1", dims, pred.dim());
+        if (r.length == 0) {
+            throw new IllegalArgumentException("Scores.relativeH1: pred has shape " + Arrays.toString(pred.shape())
+                    + "; expected at least 2 dims (batch first) or explicit dims");
+        }
+        for (int dim : r) {
+            if (pred.size(dim) < 2) {
+                throw new IllegalArgumentException("Scores.relativeH1: dim " + dim + " of shape " + Arrays.toString(pred.shape())
+                        + " has " + pred.size(dim) + " point; a derivative needs at least 2");
+            }
+        }
+        return h1Squared(d, r, h).sqrt().div(h1Squared(t, r, h).sqrt()).mean();
+    }
+
+    private static Tensor h1Squared(Tensor u, int[] dims, double h) {
+        Tensor total = u.mul(u).sum(dims, false);
+        for (int dim : dims) {
+            int n = u.size(dim);
+            Tensor du = u.narrow(dim, 1, n - 1).sub(u.narrow(dim, 0, n - 1)).div(h);
+            total = total.add(du.mul(du).sum(dims, false));
+        }
+        return total;
+    }
+
+    /**
      * The peak signal-to-noise ratio {@code 10 log10(dataRange² / mse)} in decibels, the mse over all elements.
      * Identical inputs give {@code +Infinity} (mse 0; its gradient is then not finite).
      */

@@ -79,6 +79,60 @@ class ScoresTest {
     }
 
     @Test
+    void relativeH1MatchesTheContinuousNormsOfSines() {
+        // u = sin 2πx, error ε sin 6πx on [0, 1): |e|²_H1 / |u|²_H1 = ε² (1 + 36π²) / (1 + 4π²) in the continuum
+        int n = 2048;
+        double eps = 0.01, h = 1.0 / n;
+        double[] u = new double[n], e = new double[n];
+        for (int i = 0; i < n; i++) {
+            u[i] = Math.sin(2 * Math.PI * i * h);
+            e[i] = eps * Math.sin(6 * Math.PI * i * h);
+        }
+        Tensor target = Tensor.of(u).reshape(1, n), pred = target.add(Tensor.of(e).reshape(1, n));
+        double want = eps * Math.sqrt((1 + 36 * Math.PI * Math.PI) / (1 + 4 * Math.PI * Math.PI));
+        assertEquals(want, Scores.relativeH1(pred, target, h).item(), want * 1e-3);
+        // gradients count: the same L2 error at a higher frequency is a larger H1 error
+        assertTrue(Scores.relativeH1(pred, target, h).item() > 2.5 * Scores.relativeL2(pred, target).item());
+        assertEquals(0, Scores.relativeH1(target, target, h).item());
+
+        // 2-D, per sample then mean: two samples with errors in x and in y
+        double[][][] a = new double[2][16][16], b = new double[2][16][16];
+        var rnd = new Random(4);
+        for (double[][] plane : a) for (double[] row : plane) for (int j = 0; j < 16; j++) row[j] = rnd.nextGaussian();
+        for (int s = 0; s < 2; s++) for (int i = 0; i < 16; i++) for (int j = 0; j < 16; j++) b[s][i][j] = a[s][i][j] + 0.1 * (s == 0 ? i : j);
+        Tensor ta = Tensor.of(flat(a)).reshape(2, 16, 16), tb = Tensor.of(flat(b)).reshape(2, 16, 16);
+        double mean = 0;
+        for (int s = 0; s < 2; s++) mean += Math.sqrt(h1(b[s], a[s], 0.5)) / Math.sqrt(h1(a[s], null, 0.5)) / 2;
+        assertEquals(mean, Scores.relativeH1(tb, ta, 0.5).item(), 1e-12);
+
+        GradCheck.gradcheck(in -> Scores.relativeH1(in[0], in[1], 0.25), tb.narrow(1, 0, 4).narrow(2, 0, 5).contiguous(),
+                ta.narrow(1, 0, 4).narrow(2, 0, 5).contiguous());
+        GradCheck.gradgradcheck(in -> Scores.relativeH1(in[0], in[1], 0.25), tb.narrow(1, 0, 3).narrow(2, 0, 3).contiguous(),
+                ta.narrow(1, 0, 3).narrow(2, 0, 3).contiguous());
+        var bad = assertThrows(IllegalArgumentException.class, () -> Scores.relativeH1(tb, ta, 0));
+        assertTrue(bad.getMessage().contains("h = 0"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Scores.relativeH1(Tensor.zeros(3, 1), Tensor.ones(3, 1), 1));
+    }
+
+    private static double[] flat(double[][][] x) {
+        return java.util.Arrays.stream(x).flatMap(java.util.Arrays::stream).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    /** |p - q|²_H1 with forward differences of spacing h (q null: |p|²). */
+    private static double h1(double[][] p, double[][] q, double h) {
+        int n = p.length, m = p[0].length;
+        double[][] e = new double[n][m];
+        for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) e[i][j] = p[i][j] - (q == null ? 0 : q[i][j]);
+        double s = 0;
+        for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) {
+            s += e[i][j] * e[i][j];
+            if (i + 1 < n) s += Math.pow((e[i + 1][j] - e[i][j]) / h, 2);
+            if (j + 1 < m) s += Math.pow((e[i][j + 1] - e[i][j]) / h, 2);
+        }
+        return s;
+    }
+
+    @Test
     void relativeL2PerSampleThenMean() {
         Random rnd = new Random(3);
         int n = 3, a = 4, b = 5;
