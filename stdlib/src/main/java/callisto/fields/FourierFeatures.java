@@ -125,7 +125,7 @@ public final class FourierFeatures extends Module {
     }
 
     /** The Gaussian frequency matrix B [m, in], or null for positional encodings. */
-    public Tensor B() {
+    public Tensor frequencies() {
         return buffer("B");
     }
 
@@ -136,7 +136,7 @@ public final class FourierFeatures extends Module {
                     + Arrays.toString(x.shape()) + " (" + x.dtype() + ")") + " must be floating point and end in inFeatures = " + inFeatures);
         }
         if (gaussian) {
-            Tensor proj = x.matmul(B().to(x.dtype()).transpose()).mul(2 * Math.PI);
+            Tensor proj = x.matmul(frequencies().to(x.dtype()).transpose()).mul(2 * Math.PI);
             return Tensor.cat(List.of(proj.cos(), proj.sin()), -1);
         }
         int l = numFrequencies;

@@ -116,7 +116,10 @@ public final class Registration {
         return (double) folded / det.length;
     }
 
-    /** The mean over pixels (and batch) of |a − b| in pixels, a scalar: the end-point error of two displacements. */
+    /**
+     * The mean over pixels (and batch) of |a − b| in pixels, a scalar: the end-point error of two displacements (a
+     * metric: its gradient is not finite where a = b).
+     */
     public static Tensor endPointError(Tensor a, Tensor b) {
         checkField("endPointError", "a", a);
         checkField("endPointError", "b", b);

@@ -23,11 +23,11 @@ class FourierFeaturesTest {
         var g = new Generator(3);
         var enc = FourierFeatures.gaussian(2, 5, 1.5, F64, g);
         assertEquals(10, enc.outFeatures());
-        assertArrayEquals(new int[] {5, 2}, enc.B().shape());
+        assertArrayEquals(new int[] {5, 2}, enc.frequencies().shape());
         assertTrue(enc.namedParameters().isEmpty(), "B is a buffer, not trained");
         assertTrue(enc.stateDict().containsKey("B"));
         Tensor x = g.randn(4, 2);
-        double[] b = enc.B().toArray(), xv = x.toArray(), y = enc.forward(x).toArray();
+        double[] b = enc.frequencies().toArray(), xv = x.toArray(), y = enc.forward(x).toArray();
         assertEquals(40, y.length);
         for (int n = 0; n < 4; n++) {
             for (int j = 0; j < 5; j++) {
@@ -41,7 +41,7 @@ class FourierFeaturesTest {
     @Test
     void gaussianFrequenciesHaveTheRequestedSpreadAndFollowTheSeed() {
         var big = FourierFeatures.gaussian(1, 4000, 2.0, F64, new Generator(7));
-        double[] b = big.B().toArray();
+        double[] b = big.frequencies().toArray();
         double mean = Arrays.stream(b).average().orElseThrow();
         double var = Arrays.stream(b).map(v -> (v - mean) * (v - mean)).sum() / (b.length - 1);
         assertEquals(2.0, Math.sqrt(var), 0.1);
@@ -49,8 +49,8 @@ class FourierFeaturesTest {
         var a1 = FourierFeatures.gaussian(3, 8, 1, DType.FLOAT32, new Generator(11));
         var a2 = FourierFeatures.gaussian(3, 8, 1, DType.FLOAT32, new Generator(11));
         var a3 = FourierFeatures.gaussian(3, 8, 1, DType.FLOAT32, new Generator(12));
-        assertArrayEquals(a1.B().toArray(), a2.B().toArray(), 0);
-        assertFalse(Arrays.equals(a1.B().toArray(), a3.B().toArray()));
+        assertArrayEquals(a1.frequencies().toArray(), a2.frequencies().toArray(), 0);
+        assertFalse(Arrays.equals(a1.frequencies().toArray(), a3.frequencies().toArray()));
         assertEquals(DType.FLOAT32, a1.forward(Tensor.zeros(DType.FLOAT32, 2, 3)).dtype());
     }
 
