@@ -55,7 +55,6 @@ public final class SineLayer extends Module {
 
     @Override
     protected String extraRepr() {
-        return "in_features=" + linear.inFeatures() + ", out_features=" + linear.outFeatures() + ", omega0=" + sine.omega0()
-                + ", first_layer=" + firstLayer;
+        return "first_layer=" + firstLayer; // the Linear and the Sine children show the rest
     }
 }
