@@ -41,6 +41,14 @@ class RegistrationTest {
     }
 
     @Test
+    void warpSamplesTheImageOnTheDisplacementsGrid() {
+        Tensor image = new Generator(7).randn(1, 1, 5, 5);
+        // a 3x3 grid over the same square sits on image pixels 0, 2, 4 in each dim (aligned corners)
+        double[] coarse = Registration.warp(image, Tensor.zeros(F64, 1, 3, 3, 2)).toArray(), fine = image.toArray();
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) assertEquals(fine[2 * i * 5 + 2 * j], coarse[i * 3 + j], 1e-12);
+    }
+
+    @Test
     void subPixelShiftOfARampIsTheShiftedRamp() {
         int h = 8, w = 10;
         double a = 0.7, b = -1.3, c = 0.25, dx = 0.3, dy = -0.45;
