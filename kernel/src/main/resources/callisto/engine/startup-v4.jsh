@@ -1,5 +1,5 @@
 // Callisto startup, version 4: the JDK's usual jshell imports, then the stdlib's (tensors, FFT, linear algebra, sparse
-// solvers, ODEs, PDE data, nn, optim, neural operators), plotting's and datasets' (with Tablesaw's).
+// solvers, ODEs, PDE data, nn, optim, neural operators and fields), plotting's and datasets' (with Tablesaw's).
 import java.io.*;
 import java.math.*;
 import java.net.*;
@@ -21,6 +21,7 @@ import callisto.nn.*;
 import callisto.nn.Module; // over java.lang.Module, which every star import would leave ambiguous
 import callisto.optim.*;
 import callisto.operators.*;
+import callisto.fields.*;
 import callisto.plot.*;
 import callisto.datasets.*;
 import callisto.train.*;
