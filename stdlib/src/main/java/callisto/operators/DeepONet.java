@@ -2,7 +2,7 @@ package callisto.operators;
 
 import callisto.nn.MLP;
 import callisto.nn.Module;
-import callisto.nn.Tanh;
+import callisto.nn.ReLU;
 import callisto.tensor.DType;
 import callisto.tensor.Generator;
 import callisto.tensor.Tensor;
@@ -41,9 +41,10 @@ public final class DeepONet extends Module {
     }
 
     /**
-     * Tanh MLPs with {@code depth} hidden layers of {@code width}: branch m → basis (linear output), trunk
-     * d → basis with the activation on its output layer too, as in Lu et al. Default queries: the sensors
-     * x_j = j/m when {@code coordDims} is 1, none otherwise.
+     * ReLU MLPs with {@code depth} hidden layers of {@code width}: branch m → basis (linear output), trunk
+     * d → basis with the activation on its output layer too, as in Lu et al. (ReLU rather than tanh: on Burgers
+     * fronts a tanh trunk of the raw coordinate learns far more slowly). Default queries: the sensors x_j = j/m
+     * when {@code coordDims} is 1, none otherwise.
      */
     public static DeepONet of(int sensors, int coordDims, int width, int depth, int basis, DType dtype, Generator generator) {
         Checks.positive("DeepONet.of", "sensors", sensors);
@@ -52,8 +53,8 @@ public final class DeepONet extends Module {
         Checks.positive("DeepONet.of", "depth", depth);
         Checks.positive("DeepONet.of", "basis", basis);
         Checks.generator("DeepONet.of", generator);
-        Module branch = MLP.builder(widths(sensors, width, depth, basis)).activation(Tanh::new).dtype(dtype).generator(generator).build();
-        Module trunk = MLP.builder(widths(coordDims, width, depth, basis)).activation(Tanh::new).lastActivation(true)
+        Module branch = MLP.builder(widths(sensors, width, depth, basis)).activation(ReLU::new).dtype(dtype).generator(generator).build();
+        Module trunk = MLP.builder(widths(coordDims, width, depth, basis)).activation(ReLU::new).lastActivation(true)
                 .dtype(dtype).generator(generator).build();
         Tensor grid = coordDims == 1 ? Tensor.arange(sensors).to(dtype).div(sensors).reshape(sensors, 1) : null;
         return new DeepONet(branch, trunk, grid, dtype);
