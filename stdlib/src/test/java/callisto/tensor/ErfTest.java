@@ -40,7 +40,7 @@ class ErfTest {
         int n = 200_001;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (-7 + 14.0 * i / (n - 1) + 1e-4 * Math.sin(i));
-        float[] got = Tensor.of(x, n).erf().toFloatArray(); // the vectorized path, and its scalar tail
+        float[] got = Tensor.of(x, n).erf().toFloatArray(); // the vectorized path, and its masked tail
         double worst = 0;
         for (int i = 0; i < n; i++) {
             double exact = Kernels.erf(x[i]); // float64 erf, within 2 double ulps: exact at float precision
@@ -53,7 +53,7 @@ class ErfTest {
         assertEquals(0f, special[1], 0);
         assertEquals(1, special[5], 0);
         assertEquals(-1, special[6], 0);
-        assertEquals((float) Kernels.erf(1e-30), special[3], 0);
+        assertEquals((float) Kernels.erf(1e-30), special[3], 2.5 * Math.ulp(special[3])); // the vector algorithm, in a masked tail
         assertEquals((float) Kernels.erf(0.5), special[7], Math.ulp(special[7]));
     }
 }
