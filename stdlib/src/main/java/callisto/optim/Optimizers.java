@@ -277,6 +277,36 @@ public final class Optimizers {
         return Optimizer.of(inner.params(), chain(Transforms.lookahead(inner.transform(), k, alpha)));
     }
 
+    /**
+     * FAdam (Hwang 2024, arXiv:2405.12807, Algorithm 1), see {@link Transforms#scaleByFadam} for the equations:
+     * the bias-corrected EMA of g² as the diagonal Fisher f, the natural gradient {@code g/(f^p + ε_t)} RMS-clipped to c
+     * before the momentum, weight decay {@code λ·θ/(f^p + ε_t)} clipped the same way, {@code p −= lr·(m + λ·w̄)}.
+     */
+    public static Optimizer fadam(Map<String, Tensor> params, Schedule lr, double b1, double b2, double eps, double clip, double p,
+            double weightDecay) {
+        return Optimizer.of(params, chain(scaleByFadam(b1, b2, eps, clip, p, weightDecay), scaleByLearningRate(lr)));
+    }
+
+    /** FAdam with the paper's defaults: β (0.9, 0.999), ε 1e-8, clip c 1, Fisher power p 1/2, weight decay λ 0.001. */
+    public static Optimizer fadam(Map<String, Tensor> params, double lr) {
+        return fadam(params, Schedule.constant(lr), 0.9, 0.999, 1e-8, 1, 0.5, 1e-3);
+    }
+
+    /** FAdam with the paper's defaults and a learning-rate schedule. */
+    public static Optimizer fadam(Map<String, Tensor> params, Schedule lr) {
+        return fadam(params, lr, 0.9, 0.999, 1e-8, 1, 0.5, 1e-3);
+    }
+
+    /**
+     * GAM, gradient-norm aware minimisation (Zhang et al., CVPR 2023) around the base {@code transform}, combined with
+     * SAM's zeroth-order term; see {@link Gam} for the step. {@code rho} is the radius of the neighbourhood whose largest
+     * gradient norm is penalised, {@code rhoPrime} SAM's radius (also the finite-difference step), {@code alpha} the
+     * weight of the first-order flatness term.
+     */
+    public static Gam gam(Map<String, Tensor> params, GradientTransform<?> transform, double rho, double rhoPrime, double alpha) {
+        return new Gam(params, transform, rho, rhoPrime, alpha);
+    }
+
     /** SAM (Foret et al. 2021) around the base {@code transform}, e.g. {@code chain(trace(0.9, 0, false), scaleByLearningRate(0.1))}; see {@link Sam}. */
     public static Sam sam(Map<String, Tensor> params, GradientTransform<?> transform, double rho) {
         return new Sam(params, transform, rho);

@@ -87,6 +87,22 @@ public final class Transforms {
         }
     }
 
+    /** FAdam's state: the step count, the momentum of the clipped natural gradient, and the bias-corrected Fisher diagonal. */
+    public record FadamState(long step, Map<String, Tensor> momentum, Map<String, Tensor> fisher) implements OptState {
+        @Override
+        public void save(String prefix, Map<String, Tensor> out) {
+            Buf.saveLong(prefix + "step", step, out);
+            Buf.saveMap(prefix + "momentum.", momentum, out);
+            Buf.saveMap(prefix + "fisher.", fisher, out);
+        }
+
+        @Override
+        public OptState load(String prefix, Map<String, Tensor> in) {
+            return new FadamState(Buf.loadLong(prefix + "step", in), Buf.loadMap(prefix + "momentum.", momentum, in),
+                    Buf.loadMap(prefix + "fisher.", fisher, in));
+        }
+    }
+
     /** Two buffers per parameter (RMSprop centered: v and ḡ; Adadelta: v and Δ²; Rprop: previous grad and step size). */
     public record PairState(long step, Map<String, Tensor> a, Map<String, Tensor> b) implements OptState {
         @Override
@@ -365,6 +381,81 @@ public final class Transforms {
                     }
                     return new Update<>(out, new AdamState(t, mu, nu, nuMax));
                 });
+    }
+
+    /** {@code x/d}, or 0 where d is 0: FAdam's entries with no Fisher information and ε_t = 0 do not move. */
+    private static double over(double x, double d) {
+        return d == 0 ? 0 : x / d;
+    }
+
+    /**
+     * FAdam's scaling (Hwang 2024, "FAdam: Adam is a natural gradient optimizer using diagonal empirical Fisher
+     * information", arXiv:2405.12807, Algorithm 1), the whole step but the learning rate. Per parameter tensor, with
+     * RMS(x) = sqrt(mean(x²)) over that tensor:
+     * <pre>
+     * β̂2 = β2·(1 − β2^(t−1))/(1 − β2^t)            (so f is the bias-corrected EMA of g², f_1 = g²)
+     * f  = β̂2·f + (1 − β̂2)·g²                       diagonal empirical Fisher
+     * ε_t = ε·min(1, RMS(g))                         adaptive epsilon
+     * ḡ  = g/(f^p + ε_t),   ḡ ← ḡ/max(1, RMS(ḡ)/c)    natural gradient, RMS-clipped
+     * m  = β1·m + (1 − β1)·ḡ                         momentum of the natural gradient (no bias correction)
+     * w̄  = θ/(f^p + ε_t),   w̄ ← w̄/max(1, RMS(w̄)/c)    weight decay as a natural gradient, RMS-clipped
+     * u  = m + λ·w̄                                   (then −lr·u)
+     * </pre>
+     * The gradient is preconditioned before the momentum (Adam preconditions after it). The paper's defaults: β1 0.9,
+     * β2 0.999, ε 1e-8, c 1, λ 0.001, p 1/2. Reading of the paper where implementations differ: the clip divides by
+     * {@code max(1, RMS/c)} (some implementations divide by {@code max(1, RMS)/c}; the two agree at c = 1), and the
+     * adaptive epsilon scales ε by {@code min(1, RMS(g))}. An entry whose denominator {@code f^p + ε_t} is 0 (all its
+     * gradients so far 0, and ε_t = 0 because this step's tensor gradient is 0 or ε is) gets no natural gradient and no
+     * decay, rather than 0/0.
+     */
+    public static GradientTransform<FadamState> scaleByFadam(double b1, double b2, double eps, double clip, double p, double weightDecay) {
+        String fn = "Transforms.scaleByFadam";
+        Buf.beta(fn, "b1", b1);
+        Buf.beta(fn, "b2", b2);
+        Buf.nonNegative(fn, "eps", eps);
+        Buf.positive(fn, "clip", clip);
+        Buf.positive(fn, "p", p);
+        Buf.nonNegative(fn, "weightDecay", weightDecay);
+        return GradientTransform.of("fadam", params -> new FadamState(0, Buf.full(params, 0), Buf.full(params, 0)), (grads, s, params) -> {
+            long t = s.step() + 1;
+            double bt = b2 * (1 - Math.pow(b2, t - 1)) / (1 - Math.pow(b2, t));
+            Map<String, Tensor> out = new LinkedHashMap<>(), mom = Buf.copy(s.momentum()), fis = Buf.copy(s.fisher());
+            for (var e : grads.entrySet()) {
+                String k = e.getKey();
+                double[] g = Buf.get(e.getValue()), m = Buf.state(fn, s.momentum(), k), f = Buf.state(fn, s.fisher(), k);
+                int n = g.length;
+                double gsq = 0;
+                double[] denom = new double[n];
+                for (int i = 0; i < n; i++) {
+                    gsq += g[i] * g[i];
+                    f[i] = bt * f[i] + (1 - bt) * g[i] * g[i];
+                }
+                double epsT = eps * Math.min(1, Math.sqrt(gsq / n));
+                double nsq = 0;
+                for (int i = 0; i < n; i++) {
+                    denom[i] = (p == 0.5 ? Math.sqrt(f[i]) : Math.pow(f[i], p)) + epsT;
+                    g[i] = over(g[i], denom[i]);
+                    nsq += g[i] * g[i];
+                }
+                double gClip = Math.max(1, Math.sqrt(nsq / n) / clip);
+                for (int i = 0; i < n; i++) m[i] = b1 * m[i] + (1 - b1) * g[i] / gClip;
+                double[] u = m.clone();
+                if (weightDecay != 0) {
+                    double[] th = Buf.get(params.get(k)), w = new double[n];
+                    double wsq = 0;
+                    for (int i = 0; i < n; i++) {
+                        w[i] = over(th[i], denom[i]);
+                        wsq += w[i] * w[i];
+                    }
+                    double wClip = Math.max(1, Math.sqrt(wsq / n) / clip);
+                    for (int i = 0; i < n; i++) u[i] += weightDecay * w[i] / wClip;
+                }
+                out.put(k, Buf.make(u, e.getValue()));
+                mom.put(k, Buf.make(m, e.getValue()));
+                fis.put(k, Buf.make(f, e.getValue()));
+            }
+            return new Update<>(out, new FadamState(t, mom, fis));
+        });
     }
 
     /**

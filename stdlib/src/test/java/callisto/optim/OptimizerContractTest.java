@@ -86,6 +86,12 @@ class OptimizerContractTest {
         cs.add(new Case("scheduleFreeAdamW", p -> Optimizers.scheduleFreeAdamW(p, 0.05), p -> Optimizers.scheduleFreeAdamW(p, 0.01)));
         cs.add(new Case("dog", p -> Optimizers.dog(p), p -> Optimizers.dog(p), 40000));
         cs.add(new Case("polyakSgd", p -> Optimizers.polyakSgd(p), p -> Optimizers.polyakSgd(p)));
+        cs.add(new Case("fadam", p -> Optimizers.fadam(p, 1e-2), p -> Optimizers.fadam(p, 4.6e-3)));
+        // GAM penalises the gradient norm, a cone at the minimum: small radii keep its chatter below the targets.
+        cs.add(new Case("gam", p -> Optimizers.gam(p, Transforms.chain(Transforms.trace(0.9, 0, true), Transforms.scaleByLearningRate(1.15e-3)),
+                1e-3, 1e-3, 0.5),
+                p -> Optimizers.gam(p, Transforms.chain(Transforms.trace(0.9, 0, true), Transforms.scaleByLearningRate(4.6e-4)), 1e-4, 1e-4,
+                        0.5)));
         return cs;
     }
 

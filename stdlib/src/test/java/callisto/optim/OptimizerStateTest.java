@@ -61,6 +61,9 @@ class OptimizerStateTest {
         makers.put("adafactor", p -> Optimizers.adafactor(p, 0.05));
         makers.put("scheduleFreeAdamW", p -> Optimizers.scheduleFreeAdamW(p, 0.05, 0.9, 0.999, 1e-8, 0.01, 3));
         makers.put("dog", p -> Optimizers.dog(p));
+        makers.put("fadam", p -> Optimizers.fadam(p, 0.05));
+        makers.put("gam(momentum)", p -> Optimizers.gam(p, Transforms.chain(Transforms.trace(0.9, 0, false),
+                Transforms.scaleByLearningRate(0.01)), 0.05, 0.01, 0.5));
         List<DynamicTest> tests = new ArrayList<>();
         for (var m : makers.entrySet()) {
             tests.add(DynamicTest.dynamicTest(m.getKey(), () -> {

@@ -339,7 +339,64 @@ class OptimizersUpdateTest {
             double eta = Math.min(0.5, f / (norm(g) * norm(g) + 1e-12));
             for (int i = 0; i < 5; i++) w[i] -= eta * g[i];
         }));
+        cs.add(new Case("fadam", p -> Optimizers.fadam(p, 0.1), () -> fadamRef(0.1, 0.9, 0.999, 1e-8, 1, 0.5, 1e-3)));
+        // clip 0.5 makes both RMS clips bind; p = 0.25 and a large eps move the preconditioner off Adam's.
+        cs.add(new Case("fadam clip p eps wd", p -> Optimizers.fadam(p, Schedule.constant(0.05), 0.8, 0.99, 0.3, 0.5, 0.25, 0.2),
+                () -> fadamRef(0.05, 0.8, 0.99, 0.3, 0.5, 0.25, 0.2)));
+        cs.add(new Case("gam(sgd)", p -> Optimizers.gam(p, Transforms.scaleByLearningRate(0.05), 0.1, 0.05, 0.5),
+                () -> gamRef(0.05, 0.1, 0.05, 0.5)));
         return cs;
+    }
+
+    static double rms(double[] x) {
+        return norm(x) / Math.sqrt(x.length);
+    }
+
+    /**
+     * FAdam (Hwang 2024, Algorithm 1) with the Fisher written as Adam's corrected second moment v/(1−β2^t), which the
+     * paper's β̂2 recursion equals.
+     */
+    static Ref fadamRef(double lr, double b1, double b2, double eps, double clip, double pow, double wd) {
+        return new Ref() {
+            double[] m = new double[5], v = new double[5];
+            int t;
+
+            public void step(double[] w, UnaryOperator<double[]> gf) {
+                double[] g = gf.apply(w);
+                t++;
+                double epsT = eps * Math.min(1, rms(g));
+                double[] nat = new double[5], dec = new double[5];
+                for (int i = 0; i < 5; i++) {
+                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                    double den = Math.pow(v[i] / (1 - Math.pow(b2, t)), pow) + epsT;
+                    nat[i] = g[i] / den;
+                    dec[i] = w[i] / den;
+                }
+                double cn = Math.max(1, rms(nat) / clip), cd = Math.max(1, rms(dec) / clip);
+                for (int i = 0; i < 5; i++) {
+                    m[i] = b1 * m[i] + (1 - b1) * nat[i] / cn;
+                    w[i] -= lr * (m[i] + wd * dec[i] / cd);
+                }
+            }
+        };
+    }
+
+    /** GAM + SAM with finite-difference Hessian-vector products, four gradients a step, plain SGD as the base. */
+    static Ref gamRef(double lr, double rho, double rhoPrime, double alpha) {
+        return (w, gf) -> {
+            double[] g0 = gf.apply(w), w1 = new double[5], d = new double[5], wa = new double[5], w3 = new double[5];
+            double n0 = norm(g0);
+            for (int i = 0; i < 5; i++) w1[i] = w[i] + rhoPrime * g0[i] / (n0 + 1e-12);
+            double[] g1 = gf.apply(w1);
+            for (int i = 0; i < 5; i++) d[i] = g1[i] - g0[i];
+            double nd = norm(d);
+            for (int i = 0; i < 5; i++) wa[i] = w[i] + rho * d[i] / (nd + 1e-12);
+            double[] g2 = gf.apply(wa);
+            double n2 = norm(g2);
+            for (int i = 0; i < 5; i++) w3[i] = wa[i] + rhoPrime * g2[i] / (n2 + 1e-12);
+            double[] g3 = gf.apply(w3);
+            for (int i = 0; i < 5; i++) w[i] -= lr * (g1[i] + alpha * rho / rhoPrime * (g3[i] - g2[i]));
+        };
     }
 
     static Ref scheduleFreeRef(double lr, double beta, double wd, boolean adam) {
