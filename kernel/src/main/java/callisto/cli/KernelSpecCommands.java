@@ -120,7 +120,8 @@ final class KernelSpecCommands {
 
     /**
      * The kernelspec: a plain {@code java} argv (no shell, no Python) with the JDK this CLI runs on, the flags every
-     * Callisto process takes, the class-data archive when there is one, and the user's JVM options.
+     * Callisto process takes, the class-data archive when there is one, and the user's JVM options; its env names the
+     * {@code ./callisto} launcher that ran the install, when it did.
      */
     static Map<String, Object> spec(Path jar, String name, List<String> jvmOpts, String interruptMode) {
         var argv = new ArrayList<String>();
@@ -137,7 +138,9 @@ final class KernelSpecCommands {
         spec.put("display_name", name.equals(DEFAULT_NAME) ? "Java (Callisto)" : "Java (Callisto: " + name + ")");
         spec.put("language", "java");
         spec.put("interrupt_mode", interruptMode);
-        spec.put("env", Map.of());
+        // the launcher that installed the kernel, so a notebook can run `callisto run` as the CLI would (tutorial 6)
+        String launcher = System.getenv("CALLISTO_LAUNCHER");
+        spec.put("env", launcher != null && Files.isRegularFile(Path.of(launcher)) ? Map.of("CALLISTO_LAUNCHER", launcher) : Map.of());
         spec.put("metadata", Map.of("debugger", false));
         return spec;
     }
