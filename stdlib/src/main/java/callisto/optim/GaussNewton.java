@@ -30,7 +30,10 @@ import java.util.function.Supplier;
  * by {@code lambdaUp}; when no trial step passes Armijo the step is rejected (parameters unchanged) and λ is
  * multiplied by {@code lambdaUp}. λ stays within [lambdaMin, lambdaMax].
  *
- * <p>The closure evaluates the residuals [B] from the current parameters (it need not call backward).
+ * <p>The closure evaluates the residuals [B] from the current parameters (it need not call backward). For other
+ * losses, {@link #step(Supplier, Loss, Tensor)} takes a closure computing the model's outputs and a {@link Loss}:
+ * the curvature is then the generalized Gauss-Newton matrix {@code JᵀHJ} (H the loss Hessian in the outputs),
+ * factored as {@code KᵀK} so that the same batch-sized solve applies (see {@link #crossEntropyDirection}).
  */
 public final class GaussNewton {
     /**
@@ -87,8 +90,8 @@ public final class GaussNewton {
     /**
      * What one step did.
      *
-     * @param loss        ½‖r‖² before the step
-     * @param newLoss     ½‖r‖² after it (equal to loss when rejected)
+     * @param loss        the batch loss before the step (½‖r‖² for least squares, the {@link Loss} summed otherwise)
+     * @param newLoss     the loss after it (equal to loss when rejected)
      * @param stepSize    the accepted α (0 when rejected)
      * @param lambda      the damping the step used
      * @param evaluations residual evaluations, the Jacobian's included
@@ -134,21 +137,67 @@ public final class GaussNewton {
         return steps;
     }
 
-    /** One damped Gauss-Newton step on the residuals the closure computes. */
+    /**
+     * The loss a {@link #step(Supplier, Loss, Tensor) model step} minimises over the closure's outputs, summed
+     * over the batch (not averaged: λ is measured against the summed curvature).
+     */
+    public enum Loss {
+        /** {@code ½ Σ (output - target)²} over outputs of any shape and targets of the same shape. */
+        MSE,
+        /**
+         * {@code Σᵢ -log softmax(zᵢ)[yᵢ]} over logits z [B, C] and class indices y [B] (an integer tensor). Its
+         * curvature is the generalized Gauss-Newton matrix {@code Jᵀ H J}, J the Jacobian of the logits and H
+         * block diagonal with {@code diag(pᵢ) - pᵢpᵢᵀ} per sample.
+         */
+        SOFTMAX_CROSS_ENTROPY
+    }
+
+    /** One damped Gauss-Newton step on the residuals the closure computes: minimises {@code ½‖r‖²}. */
     public Step step(Supplier<Tensor> residuals) {
+        return step(residuals, null, null);
+    }
+
+    /**
+     * One damped generalized Gauss-Newton step on {@code loss(outputs(), targets)}, the closure computing the
+     * model's outputs for the batch from the current parameters. With {@link Loss#MSE} this is the least-squares
+     * step on {@code outputs - targets}; with {@link Loss#SOFTMAX_CROSS_ENTROPY} the step solves
+     * {@code (JᵀHJ + λI) d = -Jᵀg} at batch size through {@link #crossEntropyDirection}.
+     */
+    public Step step(Supplier<Tensor> outputs, Loss loss, Tensor targets) {
+        if ((loss == null) != (targets == null)) {
+            throw new IllegalArgumentException("GaussNewton.step: loss = " + loss + ", targets " + (targets == null ? "null" : "given")
+                    + "; expected both or neither");
+        }
+        if (loss != null) checkTargets(loss, targets);
         Cancellation.check();
         steps++;
-        Tensor r;
+        Tensor out;
         try (var on = GradMode.enableGrad()) {
-            r = residuals.get();
-            checkResiduals(r);
+            out = outputs.get();
+            checkOutputs(loss, out, targets);
         }
-        double[] rv = r.detach().contiguous().toArray();
-        Tensor j = Functional.perSampleJacobian(r, params).to(DType.FLOAT64);
-        Tensor r64 = r.detach().to(DType.FLOAT64);
-        double loss = halfSquaredNorm(rv);
-        double[] d = direction(j, r64, lambda).toArray();
-        double[] grad = j.transpose().matmul(r64).toArray();
+        // The linearisation as a least-squares problem: loss L, "whitened" residuals w and Jacobian K with the
+        // gradient Kᵀw and the Gauss-Newton model L - ½‖w‖² + ½‖w + Ks‖² (for least squares w = r, K = J).
+        Tensor k, w;
+        double value;
+        if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+            int b = out.size(0), c = out.size(1);
+            Tensor j = Functional.perSampleJacobian(out.reshape(b * c), params).to(DType.FLOAT64);
+            Tensor z = out.detach().to(DType.FLOAT64);
+            Tensor[] kw = whitenCrossEntropy(j, z, targets);
+            k = kw[0];
+            w = kw[1];
+            value = crossEntropySum(z, targets);
+        } else {
+            Tensor r = loss == null ? out : out.sub(targets.to(out.dtype())).reshape(out.numel());
+            k = Functional.perSampleJacobian(r, params).to(DType.FLOAT64);
+            w = r.detach().to(DType.FLOAT64);
+            value = halfSquaredNorm(w.toArray());
+        }
+        double[] wv = w.toArray();
+        double half = halfSquaredNorm(wv);
+        double[] d = direction(k, w, lambda).toArray();
+        double[] grad = k.transpose().matmul(w).toArray();
 
         double[] p = d;
         if (options.momentum() > 0 && previousStep != null) {
@@ -162,24 +211,24 @@ public final class GaussNewton {
         double alpha = options.lr();
         double usedLambda = lambda;
         if (slope < 0) {
-            for (int k = 0; k <= options.maxBacktracks(); k++) {
+            for (int t = 0; t <= options.maxBacktracks(); t++) {
                 Cancellation.check();
                 double[] trial = new double[size];
                 for (int i = 0; i < size; i++) trial[i] = theta[i] + alpha * p[i];
                 point(trial);
-                double trialLoss = lossAt(residuals);
+                double trialLoss = lossAt(outputs, loss, targets);
                 evals++;
-                if (trialLoss <= loss + options.armijo() * alpha * slope) {
+                if (trialLoss <= value + options.armijo() * alpha * slope) {
                     double[] s = new double[size];
                     for (int i = 0; i < size; i++) s[i] = alpha * p[i];
-                    double[] js = j.matmul(Tensor.of(s, size)).toArray();
+                    double[] ks = k.matmul(Tensor.of(s, size)).toArray();
                     double model = 0;
-                    for (int i = 0; i < js.length; i++) model += 0.5 * (rv[i] + js[i]) * (rv[i] + js[i]);
-                    double predicted = loss - model, gain = predicted > 0 ? (loss - trialLoss) / predicted : 0;
+                    for (int i = 0; i < ks.length; i++) model += 0.5 * (wv[i] + ks[i]) * (wv[i] + ks[i]);
+                    double predicted = half - model, gain = predicted > 0 ? (value - trialLoss) / predicted : 0;
                     if (gain > 0.75) lambda = Math.max(options.lambdaMin(), lambda / options.lambdaDown());
                     else if (gain < 0.25) lambda = Math.min(options.lambdaMax(), lambda * options.lambdaUp());
                     previousStep = s;
-                    return new Step(loss, trialLoss, alpha, usedLambda, evals, true);
+                    return new Step(value, trialLoss, alpha, usedLambda, evals, true);
                 }
                 alpha *= options.backtrack();
             }
@@ -187,7 +236,72 @@ public final class GaussNewton {
         }
         lambda = Math.min(options.lambdaMax(), lambda * options.lambdaUp());
         previousStep = null;
-        return new Step(loss, loss, 0, usedLambda, evals, false);
+        return new Step(value, value, 0, usedLambda, evals, false);
+    }
+
+    /**
+     * The damped generalized Gauss-Newton direction {@code -(JᵀHJ + λI)⁻¹ Jᵀg} of the summed softmax
+     * cross-entropy, for the Jacobian J [B·C, P] of the logits z [B, C] (row {@code i·C + c} is d z[i, c] / dθ),
+     * class indices y [B], H = blockdiag(diag(pᵢ) - pᵢpᵢᵀ) and g = p - onehot(y). Float64 out.
+     *
+     * <p>Per sample {@code diag(p) - ppᵀ = AAᵀ} with {@code A = diag(√p) - p√pᵀ} (because Σp = 1), and
+     * {@code g = A (g / √p)} (because Σg = 0), so {@code JᵀHJ = KᵀK} and {@code Jᵀg = Kᵀw} with
+     * {@code K = AᵀJ} (rows {@code √p_c (J_c - Σₖ pₖJₖ)}) and {@code w = (p - y) / √p}: the least-squares
+     * {@link #direction} on (K, w), a B·C × B·C Cholesky solve when B·C &lt;= P.
+     */
+    public static Tensor crossEntropyDirection(Tensor j, Tensor logits, Tensor targets, double lambda) {
+        if (logits.dim() != 2) {
+            throw new IllegalArgumentException("GaussNewton.crossEntropyDirection: logits have shape " + Arrays.toString(logits.shape())
+                    + "; expected [B, C]");
+        }
+        checkTargets(Loss.SOFTMAX_CROSS_ENTROPY, targets);
+        if (targets.size(0) != logits.size(0)) {
+            throw new IllegalArgumentException("GaussNewton.crossEntropyDirection: targets have shape " + Arrays.toString(targets.shape())
+                    + ", logits " + Arrays.toString(logits.shape()) + "; expected targets [" + logits.size(0) + "]");
+        }
+        if (j.dim() != 2 || j.size(0) != logits.numel()) {
+            throw new IllegalArgumentException("GaussNewton.crossEntropyDirection: J has shape " + Arrays.toString(j.shape()) + ", logits "
+                    + Arrays.toString(logits.shape()) + "; expected J [" + logits.numel() + ", P]");
+        }
+        Tensor[] kw = whitenCrossEntropy(j.to(DType.FLOAT64), logits.to(DType.FLOAT64), targets);
+        return direction(kw[0], kw[1], lambda);
+    }
+
+    /** K = AᵀJ and w = (p - y)/√p for the cross-entropy GGN (see {@link #crossEntropyDirection}). */
+    private static Tensor[] whitenCrossEntropy(Tensor j, Tensor logits, Tensor targets) {
+        int b = logits.size(0), c = logits.size(1), n = j.size(1);
+        double[] prob = logits.softmax(1).contiguous().toArray();
+        long[] y = targets.toLongArray();
+        double[] jv = j.contiguous().toArray();
+        double[] k = new double[b * c * n], w = new double[b * c], mean = new double[n];
+        for (int i = 0; i < b; i++) {
+            if (y[i] < 0 || y[i] >= c) {
+                throw new IllegalArgumentException("GaussNewton: target[" + i + "] = " + y[i] + " is not a class in [0, " + c + ")");
+            }
+            Arrays.fill(mean, 0);
+            for (int a = 0; a < c; a++) {
+                double pa = prob[i * c + a];
+                int row = (i * c + a) * n;
+                for (int q = 0; q < n; q++) mean[q] += pa * jv[row + q];
+            }
+            for (int a = 0; a < c; a++) {
+                // p underflowing to 0 would make w infinite; a floor this small leaves every product Kᵀw exact to rounding.
+                double pa = Math.max(prob[i * c + a], 1e-300), root = Math.sqrt(pa);
+                w[i * c + a] = (prob[i * c + a] - (y[i] == a ? 1 : 0)) / root;
+                int row = (i * c + a) * n;
+                for (int q = 0; q < n; q++) k[row + q] = root * (jv[row + q] - mean[q]);
+            }
+        }
+        return new Tensor[] {Tensor.of(k, b * c, n), Tensor.of(w, b * c)};
+    }
+
+    private static double crossEntropySum(Tensor logits, Tensor targets) {
+        int b = logits.size(0), c = logits.size(1);
+        double[] lp = logits.to(DType.FLOAT64).logSoftmax(1).contiguous().toArray();
+        long[] y = targets.toLongArray();
+        double s = 0;
+        for (int i = 0; i < b; i++) s -= lp[i * c + (int) y[i]];
+        return s;
     }
 
     /**
@@ -226,17 +340,38 @@ public final class GaussNewton {
         if (!(lambda > 0)) throw new IllegalArgumentException("GaussNewton." + fn + ": lambda = " + lambda + "; expected > 0");
     }
 
-    private void checkResiduals(Tensor r) {
-        if (r == null || r.dim() != 1 || !r.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("GaussNewton.step: the closure returned " + (r == null ? "null" : r.dtype() + " of shape "
-                    + Arrays.toString(r.shape())) + "; expected floating-point residuals [B]");
+    private static void checkTargets(Loss loss, Tensor targets) {
+        if (loss == Loss.SOFTMAX_CROSS_ENTROPY && (targets.dim() != 1 || targets.dtype().isFloatingPoint() || targets.dtype() == DType.BOOL)) {
+            throw new IllegalArgumentException("GaussNewton: cross-entropy targets are " + targets.dtype() + " of shape "
+                    + Arrays.toString(targets.shape()) + "; expected integer class indices [B]");
         }
     }
 
-    private double lossAt(Supplier<Tensor> residuals) {
+    private static void checkOutputs(Loss loss, Tensor out, Tensor targets) {
+        if (out == null || !out.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("GaussNewton.step: the closure returned " + (out == null ? "null" : out.dtype() + " of shape "
+                    + Arrays.toString(out.shape())) + "; expected a floating-point tensor");
+        }
+        if (loss == null && out.dim() != 1) {
+            throw new IllegalArgumentException("GaussNewton.step: the closure returned residuals of shape " + Arrays.toString(out.shape())
+                    + "; expected [B]");
+        }
+        if (loss == Loss.MSE && !Arrays.equals(out.shape(), targets.shape())) {
+            throw new IllegalArgumentException("GaussNewton.step: outputs have shape " + Arrays.toString(out.shape()) + ", targets "
+                    + Arrays.toString(targets.shape()) + "; expected the same shape");
+        }
+        if (loss == Loss.SOFTMAX_CROSS_ENTROPY && (out.dim() != 2 || out.size(0) != targets.size(0))) {
+            throw new IllegalArgumentException("GaussNewton.step: logits have shape " + Arrays.toString(out.shape()) + ", targets "
+                    + Arrays.toString(targets.shape()) + "; expected logits [" + targets.size(0) + ", C]");
+        }
+    }
+
+    private static double lossAt(Supplier<Tensor> outputs, Loss loss, Tensor targets) {
         try (var off = GradMode.noGrad()) {
-            Tensor r = residuals.get();
-            checkResiduals(r);
+            Tensor out = outputs.get();
+            checkOutputs(loss, out, targets);
+            if (loss == Loss.SOFTMAX_CROSS_ENTROPY) return crossEntropySum(out, targets);
+            Tensor r = loss == null ? out : out.sub(targets.to(out.dtype()));
             return halfSquaredNorm(r.contiguous().toArray());
         }
     }
