@@ -132,6 +132,28 @@ public final class Registration {
     }
 
     /**
+     * The end-point error over a region: {@code Σ mask·|a − b| / Σ mask} in pixels, a scalar, for displacements
+     * [b, h, w, 2] (or 3-D) and a mask [b, h, w] (or [b, d, h, w]) of non-negative weights, e.g. 1 where the image has
+     * structure and 0 on a flat background, where no image term constrains the displacement. An all-zero mask gives NaN.
+     */
+    public static Tensor endPointError(Tensor a, Tensor b, Tensor mask) {
+        checkField("endPointError", "a", a);
+        checkField("endPointError", "b", b);
+        if (!Arrays.equals(a.shape(), b.shape()) || a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException("Registration.endPointError: a of shape " + Arrays.toString(a.shape()) + " (" + a.dtype()
+                    + ") and b of shape " + Arrays.toString(b.shape()) + " (" + b.dtype() + ") must have equal shapes and dtypes");
+        }
+        int[] expected = Arrays.copyOf(a.shape(), a.dim() - 1);
+        if (mask == null || !Arrays.equals(mask.shape(), expected) || mask.dtype() != a.dtype()) {
+            throw new IllegalArgumentException("Registration.endPointError: mask " + (mask == null ? "null" : "of shape "
+                    + Arrays.toString(mask.shape()) + " (" + mask.dtype() + ")") + " must be " + Arrays.toString(expected) + " in "
+                    + a.dtype() + " for displacements of shape " + Arrays.toString(a.shape()));
+        }
+        Tensor d = toPixels(a.sub(b));
+        return d.mul(d).sum(-1, false).sqrt().mul(mask).sum().div(mask.sum());
+    }
+
+    /**
      * Global normalized cross-correlation, per sample over all its channels and pixels, averaged over the batch:
      * {@code Σ(a − ā)(b − b̄) / √(Σ(a − ā)² Σ(b − b̄)² + 1e-10)}, in [−1, 1]; 1 for b = αa + β with α &gt; 0. Inputs
      * [b, ...] of equal shapes. A similarity: minimize its negative.

@@ -12,6 +12,8 @@
  *       seeded random minibatches of pixels or points.</li>
  *   <li>{@link callisto.fields.Registration}: warp, compose, scaling-and-squaring integration, Jacobian
  *       determinant and folds, end-point error, global and local NCC, smoothness and bending energy.</li>
+ *   <li>{@link callisto.fields.BSplineFFD}: the classical baseline, a cubic B-spline free-form deformation whose
+ *       control grid an optimizer (L-BFGS) fits directly under the same registration loss.</li>
  *   <li>{@link callisto.fields.Synthetic}: seeded smooth random velocity fields and phantom images for synthetic
  *       registration pairs.</li>
  * </ul>

@@ -186,6 +186,29 @@ class RegistrationTest {
     }
 
     @Test
+    void maskedEndPointErrorAveragesOverTheMask() {
+        int h = 5, w = 6;
+        Tensor a = new Generator(4).randn(1, h, w, 2).mul(0.1);
+        // errors of 1 px in the left half (columns 0-2) and 3 px in the right half
+        Tensor b = a.add(pixelField(h, w, (i, j) -> new double[] {0, j < 3 ? 1 : 3}));
+        double[] left = new double[h * w], ones = new double[h * w];
+        for (int q = 0; q < h * w; q++) {
+            left[q] = q % w < 3 ? 1 : 0;
+            ones[q] = 1;
+        }
+        assertEquals(1, Registration.endPointError(a, b, Tensor.of(left, 1, h, w)).item(), 1e-12);
+        assertEquals(2, Registration.endPointError(a, b, Tensor.of(ones, 1, h, w)).item(), 1e-12);
+        assertEquals(Registration.endPointError(a, b).item(), Registration.endPointError(a, b, Tensor.of(ones, 1, h, w)).item(), 1e-12);
+        // weights: 3 on the left, 1 on the right give (3·1 + 1·3) / 4 per row pair
+        double[] weights = new double[h * w];
+        for (int q = 0; q < h * w; q++) weights[q] = q % w < 3 ? 3 : 1;
+        assertEquals(1.5, Registration.endPointError(a, b, Tensor.of(weights, 1, h, w)).item(), 1e-12);
+        GradCheck.gradcheck(t -> Registration.endPointError(t[0], t[1], Tensor.of(weights, 1, h, w)), a, b);
+        var e = assertThrows(IllegalArgumentException.class, () -> Registration.endPointError(a, b, Tensor.zeros(F64, 1, h, w + 1)));
+        assertTrue(e.getMessage().contains("[1, 5, 7]") && e.getMessage().contains("[1, 5, 6]"), e.getMessage());
+    }
+
+    @Test
     void nccIsOneForAnAffineIntensityMapAndSymmetric() {
         var g = new Generator(3);
         Tensor a = g.randn(2, 2, 6, 7), b = g.randn(2, 2, 6, 7);
