@@ -72,6 +72,23 @@ public final class Grids {
         return Tensor.ofInts(Arrays.copyOf(generator.permutation(total), count)).to(DType.INT64);
     }
 
+    /**
+     * A seeded split of {@code total} sample indices into {@code count} and the other {@code total − count}: two
+     * int64 index tensors, disjoint, together holding every index once ({@code torch.utils.data.random_split} with
+     * two lengths). Fit a field on the first part and measure it on the held-out rest, so that memorising the
+     * training pixels does not pass for a good fit. The first part is what {@link #randomIndices} draws from a
+     * generator in the same state.
+     */
+    public static Tensor[] randomSplit(int count, int total, Generator generator) {
+        if (total < 2 || count < 1 || count >= total) {
+            throw new IllegalArgumentException("Grids.randomSplit: count " + count + " must be in [1, total - 1] with total " + total + " >= 2");
+        }
+        if (generator == null) throw new IllegalArgumentException("Grids.randomSplit: generator is null");
+        int[] perm = generator.permutation(total);
+        return new Tensor[] {Tensor.ofInts(Arrays.copyOfRange(perm, 0, count)).to(DType.INT64),
+                Tensor.ofInts(Arrays.copyOfRange(perm, count, total)).to(DType.INT64)};
+    }
+
     /** {@code count} points uniform in [−1, 1]^dims, [count, dims]: off-grid samples of a continuous field. */
     public static Tensor randomCoordinates(int count, int dims, DType dtype, Generator generator) {
         if (count < 1 || dims < 1) {

@@ -9,7 +9,7 @@
  *   <li>{@link callisto.fields.SineLayer} and {@link callisto.fields.Siren}: SIREN with its initialization (the
  *       activation is {@link callisto.nn.Sine}, the init {@link callisto.nn.Init#siren}).</li>
  *   <li>{@link callisto.fields.Grids}: pixel coordinates in [−1, 1] (gridSample's aligned-corner convention) and
- *       seeded random minibatches of pixels or points.</li>
+ *       seeded random minibatches of pixels or points, and train/held-out splits of the pixels.</li>
  *   <li>{@link callisto.fields.Registration}: warp, compose, scaling-and-squaring integration, Jacobian
  *       determinant and folds, end-point error, global and local NCC, smoothness and bending energy.</li>
  *   <li>{@link callisto.fields.BSplineFFD}: the classical baseline, a cubic B-spline free-form deformation whose

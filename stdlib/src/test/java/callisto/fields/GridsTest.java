@@ -59,6 +59,23 @@ class GridsTest {
     }
 
     @Test
+    void randomSplitPartitionsTheIndicesAndStartsAsRandomIndices() {
+        Tensor[] split = Grids.randomSplit(30, 40, new Generator(5));
+        long[] first = split[0].toLongArray(), rest = split[1].toLongArray();
+        assertEquals(30, first.length);
+        assertEquals(10, rest.length);
+        assertEquals(DType.INT64, split[1].dtype());
+        var seen = new HashSet<Long>();
+        for (long v : first) assertTrue(seen.add(v), "index " + v + " repeated");
+        for (long v : rest) assertTrue(seen.add(v), "index " + v + " in both parts or repeated");
+        for (long v = 0; v < 40; v++) assertTrue(seen.contains(v), "index " + v + " missing");
+        assertArrayEquals(first, Grids.randomIndices(30, 40, new Generator(5)).toLongArray());
+        assertArrayEquals(rest, Grids.randomSplit(30, 40, new Generator(5))[1].toLongArray());
+        var e = assertThrows(IllegalArgumentException.class, () -> Grids.randomSplit(40, 40, new Generator(0)));
+        assertTrue(e.getMessage().contains("count 40") && e.getMessage().contains("total 40"), e.getMessage());
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Grids.coordinates(2, 0));
         assertTrue(e.getMessage().contains("[2, 0]"), e.getMessage());
