@@ -2,6 +2,7 @@ package callisto.tensor;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -41,7 +42,7 @@ final class Simd {
         for (int up = F.loopBound(n); i < up; i += F.length()) {
             var v = FloatVector.fromArray(F, x, i);
             var cdf = erf(v.mul((float) Math.sqrt(0.5)), taylor, tail).add(1f).mul(0.5f);
-            var pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(c);
+            var pdf = exp(v.mul(v).mul(-0.5f)).mul(c);
             v.fma(pdf, cdf).mul(FloatVector.fromArray(F, g, i)).intoArray(o, i);
         }
         for (; i < n; i++) {
@@ -67,9 +68,52 @@ final class Simd {
             b1 = b0;
         }
         var exponent = s.fma(b1, FloatVector.broadcast(F, (float) (tail[0] / 2))).sub(b2).sub(x2);
-        var large = t.mul(exponent.lanewise(VectorOperators.EXP)).neg().add(1f);
+        var large = t.mul(exp(exponent)).neg().add(1f);
         var r = large.blend(small, ax.compare(VectorOperators.LT, 1f));
         return r.blend(r.neg(), v.compare(VectorOperators.LT, 0f));
+    }
+
+    // exp in float lanes: x = k·ln 2 + r with |r| <= ln 2 / 2, e^r by its Taylor series to r^7 (truncation below
+    // 1e-8 relative), then 2^k in two exact power-of-two factors so that denormal results and overflow come out of
+    // the last product. ln 2 is split so k·LN2_HI is exact for |k| <= 150.
+    static final float EXP_LOG2E = 1.44269504f, EXP_LN2_HI = 0.693359375f, EXP_LN2_LO = -2.12194440e-4f;
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer held in the low mantissa bits. */
+    static final float EXP_ROUND = 12582912f;
+    static final int EXP_ROUND_BITS = Float.floatToRawIntBits(EXP_ROUND);
+    static final float EXP_MIN = -104f, EXP_MAX = 89f;
+    /** 1/k! for k = 6 down to 0: the Horner steps after the leading 1/7!. */
+    private static final float[] EXP_TAYLOR = {1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
+
+    /**
+     * e^x in float32 lanes, within 2 ulps, from IEEE add, mul, fma, min/max and integer bit operations only. The
+     * Vector API's {@code lanewise(EXP)} is not used because its result differs in the last bit between the
+     * interpreter's fallback and the JIT's intrinsic, so a training run changed with the moment its loops were
+     * compiled (two runs of one seeded notebook disagreed). {@link #expScalar} is the same computation on one float.
+     */
+    static FloatVector exp(FloatVector x) {
+        var xc = x.max(EXP_MIN).min(EXP_MAX); // NaN stays NaN
+        var t = xc.mul(EXP_LOG2E).add(EXP_ROUND);
+        var k = t.sub(EXP_ROUND);
+        var r = k.fma(FloatVector.broadcast(F, -EXP_LN2_LO), k.fma(FloatVector.broadcast(F, -EXP_LN2_HI), xc));
+        var p = FloatVector.broadcast(F, 1f / 5040);
+        for (float c : EXP_TAYLOR) p = p.fma(r, FloatVector.broadcast(F, c));
+        IntVector ki = (IntVector) t.reinterpretAsInts().sub(EXP_ROUND_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1), k2 = ki.sub(k1);
+        var s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        var s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    /** {@link #exp(FloatVector)} on one value, operation for operation (the reference its tests compare with). */
+    static float expScalar(float x) {
+        float xc = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
+        float t = xc * EXP_LOG2E + EXP_ROUND;
+        float k = t - EXP_ROUND;
+        float r = Math.fma(k, -EXP_LN2_LO, Math.fma(k, -EXP_LN2_HI, xc));
+        float p = 1f / 5040;
+        for (float c : EXP_TAYLOR) p = Math.fma(p, r, c);
+        int ki = Float.floatToRawIntBits(t) - EXP_ROUND_BITS, k1 = ki >> 1, k2 = ki - k1;
+        return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
     }
 
     static final int NEG = 0, EXP = 1, LOG = 2, SIN = 3, COS = 4, TANH = 5, SQRT = 6, LOG1P = 7, EXPM1 = 8;
@@ -136,7 +180,7 @@ final class Simd {
         int i = 0;
         for (int up = F.loopBound(n); i < up; i += F.length()) {
             var v = FloatVector.fromArray(F, x, i);
-            v.lanewise(VectorOperators.EXP).intoArray(out, i);
+            exp(v).intoArray(out, i);
         }
         return i;
     }
@@ -283,7 +327,7 @@ final class Simd {
      */
     private static FloatVector tanh(FloatVector v) {
         var ax = v.abs();
-        var e = ax.mul(-2f).lanewise(VectorOperators.EXP);
+        var e = exp(ax.mul(-2f));
         var big = e.neg().add(1f).div(e.add(1f));
         var x2 = v.mul(v);
         var small = x2.mul(62f / 2835).add(-17f / 315).mul(x2).add(2f / 15).mul(x2).add(-1f / 3).mul(x2).mul(ax).add(ax);
