@@ -33,7 +33,9 @@ import java.util.List;
  * must be a multiple of 2^(levels − 1), and with {@link Boundary#NEUMANN} the coarsest grid needs 2 points a side
  * (reflect padding mirrors about the edge node). Parameters per level, by name: {@code levels.ℓ.A.weight},
  * {@code levels.ℓ.S.weight} and, below the coarsest, {@code levels.ℓ.R.weight} [in, in, 3...] and
- * {@code levels.ℓ.P.weight} [out, out, 3...]; the kernels start as PyTorch's conv default, U(±1/√fanIn).
+ * {@code levels.ℓ.P.weight} [out, out, 3...]; the kernels start as PyTorch's conv default, U(±1/√fanIn). The coarsest
+ * A exists only when it is applied (two or more smoothing steps there, or, with one level, two or more cycles): a
+ * single step from zero is {@code S ⋆ f}, so every parameter takes part and the parameter count is what is trained.
  *
  * <p>With one channel and the classical weights (the Poisson stencil, weighted Jacobi, full weighting, linear
  * interpolation) a cycle is textbook geometric multigrid; the periodic case is nested exactly and contracts the
@@ -51,11 +53,11 @@ public final class MgConv extends Module {
     static final class Level extends Module {
         final Module a, s, r, p;
 
-        Level(int in, int out, int dims, boolean coarsest, Boundary boundary, DType dtype, Generator g) {
+        Level(int in, int out, int dims, boolean coarsest, boolean needsA, Boundary boundary, DType dtype, Generator g) {
             var same = ConvOptions.defaults().padding(1).paddingMode(boundary.paddingMode());
             var down = same.stride(2);
             var up = down.outputPadding(1);
-            a = registerModule("A", conv(dims, out, in, same, dtype, g));
+            a = needsA ? registerModule("A", conv(dims, out, in, same, dtype, g)) : null;
             s = registerModule("S", conv(dims, in, out, same, dtype, g));
             r = coarsest ? null : registerModule("R", conv(dims, in, in, down, dtype, g));
             p = coarsest ? null : registerModule("P", dims == 1
@@ -110,8 +112,13 @@ public final class MgConv extends Module {
         this.cycles = cycles;
         this.boundary = boundary;
         var list = new Sequential();
+        // the coarsest level's first smoothing step starts from zero and never applies A (coarse corrections start
+        // from zero in every cycle); only a second step there, or a second cycle when the coarsest grid is the input's,
+        // does, so otherwise A would be a parameter without a gradient, counted but never trained
+        boolean coarsestUsesA = preSmooth + postSmooth >= 2 || (levels == 1 && cycles >= 2);
         for (int l = 0; l < levels; l++) {
-            var level = new Level(inChannels, outChannels, dims, l == levels - 1, boundary, dtype, generator);
+            boolean coarsest = l == levels - 1;
+            var level = new Level(inChannels, outChannels, dims, coarsest, !coarsest || coarsestUsesA, boundary, dtype, generator);
             list.add(level);
             grid.add(level);
         }

@@ -266,16 +266,39 @@ class MgConvTest {
     void parameterCount() {
         int in = 3, out = 5, levels = 4;
         long perLevel1d = 2L * 3 * in * out, transfer1d = 3L * (in * in + out * out);
+        long coarsestA1d = 3L * in * out; // a V(1,0) cycle never applies the coarsest A
         var m1 = new MgConv(in, out, 1, levels, 1, 0, 1, Boundary.DIRICHLET, F64, new Generator(8));
-        assertEquals(levels * perLevel1d + (levels - 1) * transfer1d, m1.numParameters());
+        assertEquals(levels * perLevel1d + (levels - 1) * transfer1d - coarsestA1d, m1.numParameters());
         var m2 = MgConv.of2d(in, out, levels, Boundary.PERIODIC, new Generator(8));
-        assertEquals(3 * (levels * perLevel1d + (levels - 1) * transfer1d), m2.numParameters());
+        assertEquals(3 * (levels * perLevel1d + (levels - 1) * transfer1d - coarsestA1d), m2.numParameters());
+        var m3 = new MgConv(in, out, 1, levels, 2, 1, 1, Boundary.DIRICHLET, F64, new Generator(8));
+        assertEquals(levels * perLevel1d + (levels - 1) * transfer1d, m3.numParameters());
+        assertEquals(null, m1.namedParameters().get("levels.3.A.weight"));
+        assertArrayEquals(new int[] {in, out, 3}, m3.namedParameters().get("levels.3.A.weight").shape());
         assertEquals(DType.FLOAT32, m2.parameters().get(0).dtype());
         assertArrayEquals(new int[] {in, out, 3}, m1.namedParameters().get("levels.0.A.weight").shape());
         assertArrayEquals(new int[] {out, in, 3}, m1.namedParameters().get("levels.0.S.weight").shape());
         assertArrayEquals(new int[] {in, in, 3}, m1.namedParameters().get("levels.2.R.weight").shape());
         assertArrayEquals(new int[] {out, out, 3}, m1.namedParameters().get("levels.2.P.weight").shape());
         assertEquals(null, m1.namedParameters().get("levels.3.R.weight"));
+    }
+
+    /** A parameter that never reaches the output would be counted in numParameters but never trained. */
+    @Test
+    void everyParameterGetsAGradient() {
+        int[][] cycles = {{1, 0, 1}, {2, 1, 1}, {1, 0, 2}, {0, 1, 1}};
+        for (int[] c : cycles) {
+            for (int levels : new int[] {1, 3}) {
+                var m = new MgConv(2, 3, 1, levels, c[0], c[1], c[2], Boundary.DIRICHLET, F64, new Generator(11));
+                Tensor loss = m.forward(new Generator(12).randn(F64, 2, 2, 8)).pow(2).sum();
+                loss.backward();
+                for (var e : m.namedParameters().entrySet()) {
+                    String what = "V(" + c[0] + "," + c[1] + ") x" + c[2] + ", " + levels + " levels: " + e.getKey();
+                    assertTrue(e.getValue().grad() != null, what + " has no gradient");
+                    assertTrue(e.getValue().grad().abs().sum().item() > 0, what + " has a zero gradient");
+                }
+            }
+        }
     }
 
     @Test

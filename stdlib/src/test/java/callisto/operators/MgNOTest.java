@@ -64,7 +64,7 @@ class MgNOTest {
     @Test
     void parameterCount() {
         int in = 2, out = 1, width = 8, layers = 3, levels = 4;
-        long cycle1d = levels * 2L * 3 * width * width + (levels - 1) * 3L * 2 * width * width;
+        long cycle1d = levels * 2L * 3 * width * width + (levels - 1) * 3L * 2 * width * width - 3L * width * width; // no coarsest A
         long expected1d = (in * width + width) + layers * (cycle1d + width) + (width * out + out);
         assertEquals(expected1d, MgNO.of1d(in, out, width, layers, levels, Boundary.DIRICHLET, new Generator(5)).numParameters());
         long expected2d = (in * width + width) + layers * (3 * cycle1d + width) + (width * out + out);
