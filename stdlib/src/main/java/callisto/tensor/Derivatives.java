@@ -37,6 +37,8 @@ final class Derivatives {
             case Op.GeluGrad u -> new Tensor[] {
                     g.mul(in[1]).mul(in[0].pow(2).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI))).mul(in[0].pow(2).rsub(2)),
                     Tensor.geluGrad(in[0], g)};
+            case Op.Relu u -> new Tensor[] {Tensor.reluGrad(in[0], g)};
+            case Op.ReluGrad u -> new Tensor[] {null, Tensor.reluGrad(in[0], g)}; // piecewise linear: nothing for x
             case Op.Pow p -> new Tensor[] {p.exponent() == 0 ? g.mul(0)
                 : g.mul(in[0].pow(p.exponent() - 1).mul(p.exponent()))};
             case Op.Sum s -> {

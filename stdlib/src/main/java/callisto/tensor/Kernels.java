@@ -36,6 +36,8 @@ final class Kernels {
             case Op.Erf e -> erf(in[0]);
             case Op.Gelu u -> gelu(in[0]);
             case Op.GeluGrad u -> geluGrad(in[0], in[1]);
+            case Op.Relu u -> relu(in[0]);
+            case Op.ReluGrad u -> reluGrad(in[0], in[1]);
             case Op.Pow p -> pow(in[0], p.exponent());
             case Op.Sum s -> sum(in[0], s.dims(), shape);
             case Op.Prod p -> prod(in[0], p.dim());
@@ -396,6 +398,24 @@ final class Kernels {
                 o[i] = gs[i] * (0.5 * (1 + erf(v * SQRT_HALF)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
             }
         }
+        return Tensor.wrap(x.dtype, out, x.shape);
+    }
+
+    /** max(x, 0) as Math.max: NaN stays NaN, -0 becomes +0. */
+    private static Tensor relu(Tensor a) {
+        int n = a.numel();
+        Object out = Storage.allocate(a.dtype, n);
+        if (a.dtype == FLOAT32) Simd.relu((float[]) dense(a, FLOAT32), (float[]) out, n);
+        else Simd.relu((double[]) dense(a, FLOAT64), (double[]) out, n);
+        return Tensor.wrap(a.dtype, out, a.shape);
+    }
+
+    /** g where x &gt; 0, else 0 (so 0 at x = 0, as PyTorch), for x and g of one shape and dtype. */
+    private static Tensor reluGrad(Tensor x, Tensor g) {
+        int n = x.numel();
+        Object out = Storage.allocate(x.dtype, n);
+        if (x.dtype == FLOAT32) Simd.reluGrad((float[]) dense(x, FLOAT32), (float[]) dense(g, FLOAT32), (float[]) out, n);
+        else Simd.reluGrad((double[]) dense(x, FLOAT64), (double[]) dense(g, FLOAT64), (double[]) out, n);
         return Tensor.wrap(x.dtype, out, x.shape);
     }
 

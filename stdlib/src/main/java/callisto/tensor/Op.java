@@ -61,6 +61,17 @@ sealed interface Op {
     record GeluGrad() implements Op {
     }
 
+    /**
+     * max(x, 0) for floats: in principle a where over a comparison, fused because a ReLU network pays it at every
+     * activation (the composition, with its mask and broadcast zero, took 18× a sine's time forward and backward).
+     */
+    record Relu() implements Op {
+    }
+
+    /** ReLU's VJP g·[x &gt; 0] for inputs (x, g), fused like {@link Relu}; its VJP is itself for g and zero for x. */
+    record ReluGrad() implements Op {
+    }
+
     /** x to a constant power. */
     record Pow(double exponent) implements Op {
     }

@@ -41,6 +41,40 @@ final class Simd {
         return erf(v.mul((float) Math.sqrt(0.5)), taylor, tail).add(1f).mul(v).mul(0.5f);
     }
 
+    static void relu(float[] x, float[] o, int n) {
+        int i = 0;
+        var zero = FloatVector.zero(F);
+        for (int up = F.loopBound(n); i < up; i += F.length()) FloatVector.fromArray(F, x, i).max(zero).intoArray(o, i);
+        for (; i < n; i++) o[i] = Math.max(x[i], 0f);
+    }
+
+    static void relu(double[] x, double[] o, int n) {
+        int i = 0;
+        var zero = DoubleVector.zero(D);
+        for (int up = D.loopBound(n); i < up; i += D.length()) DoubleVector.fromArray(D, x, i).max(zero).intoArray(o, i);
+        for (; i < n; i++) o[i] = Math.max(x[i], 0);
+    }
+
+    static void reluGrad(float[] x, float[] g, float[] o, int n) {
+        int i = 0;
+        var zero = FloatVector.zero(F);
+        for (int up = F.loopBound(n); i < up; i += F.length()) {
+            var positive = FloatVector.fromArray(F, x, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(F, g, i), positive).intoArray(o, i);
+        }
+        for (; i < n; i++) o[i] = x[i] > 0 ? g[i] : 0f;
+    }
+
+    static void reluGrad(double[] x, double[] g, double[] o, int n) {
+        int i = 0;
+        var zero = DoubleVector.zero(D);
+        for (int up = D.loopBound(n); i < up; i += D.length()) {
+            var positive = DoubleVector.fromArray(D, x, i).compare(VectorOperators.GT, 0.0);
+            zero.blend(DoubleVector.fromArray(D, g, i), positive).intoArray(o, i);
+        }
+        for (; i < n; i++) o[i] = x[i] > 0 ? g[i] : 0.0;
+    }
+
     /** GELU's VJP g·(Φ(x) + x φ(x)) in one pass over float32 values. */
     static void geluGrad(float[] x, float[] g, float[] o, int n, double[] taylor, double[] tail) {
         int i = 0;

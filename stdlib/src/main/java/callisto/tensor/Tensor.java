@@ -626,8 +626,14 @@ public final class Tensor {
         return eq(0);
     }
 
+    /** max(x, 0); one fused op for floats (NaN stays NaN), a where for integers. The gradient at 0 is 0, as PyTorch's. */
     public Tensor relu() {
-        return where(gt(0), this, number(0));
+        return dtype.isFloatingPoint() ? apply(new Op.Relu(), shape, this) : where(gt(0), this, number(0));
+    }
+
+    /** ReLU's vector-Jacobian product g·[x &gt; 0], one fused op (x and g of one shape). */
+    static Tensor reluGrad(Tensor x, Tensor g) {
+        return apply(new Op.ReluGrad(), x.shape, x, g.to(x.dtype()));
     }
 
     public Tensor abs() {
