@@ -1,31 +1,18 @@
 package callisto.fields;
 
 import callisto.nn.Module;
-import callisto.tensor.GradCheck;
+import callisto.nn.ModuleCheck;
 import callisto.tensor.Tensor;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.function.Function;
-
-/** Float64 gradient checks of a module with respect to its input and every parameter, through functionalCall. */
+/** Test helpers for the fields: module gradient checks (through ModuleCheck) and closeness. */
 final class FieldsTesting {
     private FieldsTesting() {
     }
 
+    /** Float64 gradcheck (and, when asked, gradgradcheck) of m with respect to x and every parameter. */
     static void gradcheckModule(Module m, Tensor x, boolean second) {
-        var params = m.namedParameters();
-        var names = new ArrayList<>(params.keySet());
-        Tensor[] inputs = new Tensor[names.size() + 1];
-        inputs[0] = x;
-        for (int i = 0; i < names.size(); i++) inputs[1 + i] = params.get(names.get(i)).detach();
-        Function<Tensor[], Tensor> f = xs -> {
-            var map = new LinkedHashMap<String, Tensor>();
-            for (int i = 0; i < names.size(); i++) map.put(names.get(i), xs[1 + i]);
-            return m.functionalCall(map, xs[0]);
-        };
-        GradCheck.gradcheck(f, inputs);
-        if (second) GradCheck.gradgradcheck(f, inputs);
+        ModuleCheck.gradcheck(m, x);
+        if (second) ModuleCheck.gradgradcheck(m, x);
     }
 
     static double maxAbsDiff(double[] a, double[] b) {

@@ -23,7 +23,7 @@ class MgConvTest {
         for (Boundary b : Boundary.values()) {
             var g = new Generator(1);
             var m = new MgConv(2, 1, 1, 2, 1, 1, 1, b, F64, g);
-            MgTesting.gradcheckModule(m, g.randn(F64, 1, 2, 4), false);
+            OperatorTesting.gradcheckModule(m, g.randn(F64, 1, 2, 4), false);
         }
     }
 
@@ -31,7 +31,7 @@ class MgConvTest {
     void secondOrderGradients1d() {
         var g = new Generator(2);
         var m = new MgConv(1, 1, 1, 2, 1, 0, 2, Boundary.PERIODIC, F64, g);
-        MgTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4), true);
+        OperatorTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4), true);
     }
 
     @Test
@@ -39,7 +39,7 @@ class MgConvTest {
         for (Boundary b : Boundary.values()) {
             var g = new Generator(3);
             var m = new MgConv(1, 1, 2, 2, 1, 0, 1, b, F64, g);
-            MgTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4, 4), false);
+            OperatorTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4, 4), false);
         }
     }
 
@@ -62,7 +62,7 @@ class MgConvTest {
         double[][] expected = {{0, 1, 2, 3}, {2, 1, 2, 3}, {4, 1, 2, 3}}; // Dirichlet, Neumann (mirror), periodic
         for (Boundary b : Boundary.values()) {
             var m = new MgConv(1, 1, 1, 1, 1, 0, 1, b, F64, new Generator(5));
-            MgTesting.set(m, "levels.0.S.weight", 1, 0, 0);
+            OperatorTesting.set(m, "levels.0.S.weight", 1, 0, 0);
             assertArrayEquals(expected[b.ordinal()], m.forward(Tensor.of(f, 1, 1, 4)).toArray(), 0, b.toString());
         }
     }
@@ -77,7 +77,7 @@ class MgConvTest {
             {9, 7, 8, 3, 1, 2, 6, 4, 5}};  // circular
         for (Boundary b : Boundary.values()) {
             var m = new MgConv(1, 1, 2, 1, 1, 0, 1, b, F64, new Generator(6));
-            MgTesting.set(m, "levels.0.S.weight", 1, 0, 0, 0, 0, 0, 0, 0, 0);
+            OperatorTesting.set(m, "levels.0.S.weight", 1, 0, 0, 0, 0, 0, 0, 0, 0);
             assertArrayEquals(expected[b.ordinal()], m.forward(Tensor.of(f, 1, 1, 3, 3)).toArray(), 0, b.toString());
         }
     }
@@ -90,11 +90,11 @@ class MgConvTest {
         double h = 1.0 / n;
         for (int l = 0; l < levels; l++) {
             double hl = h * (1 << l), h2 = hl * hl;
-            MgTesting.set(m, "levels." + l + ".A.weight", -1 / h2, 2 / h2, -1 / h2);
-            MgTesting.set(m, "levels." + l + ".S.weight", 0, OMEGA * h2 / 2, 0);
+            OperatorTesting.set(m, "levels." + l + ".A.weight", -1 / h2, 2 / h2, -1 / h2);
+            OperatorTesting.set(m, "levels." + l + ".S.weight", 0, OMEGA * h2 / 2, 0);
             if (l < levels - 1) {
-                MgTesting.set(m, "levels." + l + ".R.weight", 0.25, 0.5, 0.25);
-                MgTesting.set(m, "levels." + l + ".P.weight", 0.5, 1, 0.5);
+                OperatorTesting.set(m, "levels." + l + ".R.weight", 0.25, 0.5, 0.25);
+                OperatorTesting.set(m, "levels." + l + ".P.weight", 0.5, 1, 0.5);
             }
         }
         return m;

@@ -20,23 +20,23 @@ class MgNOTest {
         var m = new MgNO(1, 2, 2, 2, 1, () -> new MgConv(2, 2, 1, 2, 1, 0, 1, Boundary.DIRICHLET, F64, g), F64, g);
         // non-zero biases, so the check does not sit at GELU's symmetric point
         for (var e : m.namedParameters().entrySet()) {
-            if (e.getKey().endsWith("bias")) MgTesting.set(m, e.getKey(), g.randn(F64, e.getValue().shape()).toArray());
+            if (e.getKey().endsWith("bias")) OperatorTesting.set(m, e.getKey(), g.randn(F64, e.getValue().shape()).toArray());
         }
-        MgTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4), false);
+        OperatorTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4), false);
     }
 
     @Test
     void gradients2d() {
         var g = new Generator(2);
         Module m = MgNO.of2d(1, 1, 2, 1, 2, Boundary.PERIODIC, g).to(F64);
-        MgTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4, 4), false);
+        OperatorTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4, 4), false);
     }
 
     @Test
     void layersAreTheNeuronDefinition() {
         var g = new Generator(3);
         var m = MgNO.of1d(2, 1, 3, 1, 2, Boundary.NEUMANN, g).to(F64);
-        MgTesting.set(m, "layers.0.bias", 0.5, -1, 2);
+        OperatorTesting.set(m, "layers.0.bias", 0.5, -1, 2);
         Tensor x = g.randn(F64, 2, 2, 8);
         var p = m.namedParameters();
         Tensor lifted = callisto.tensor.Conv.conv1d(x, p.get("lifting.weight"), p.get("lifting.bias"));

@@ -1,31 +1,28 @@
 package callisto.operators;
 
 import callisto.nn.Module;
-import callisto.tensor.GradCheck;
+import callisto.nn.ModuleCheck;
+import callisto.tensor.GradMode;
 import callisto.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.function.Function;
 
-/** Finite-difference checks of an operator module with respect to its input and all its parameters. */
+/** Test helpers for the operators: module gradient checks (through ModuleCheck), weights set by name, closeness. */
 final class OperatorTesting {
     private OperatorTesting() {
     }
 
-    /** Gradcheck (and gradgradcheck when {@code second}) of x, params ↦ m(x), the params bound by functionalCall. */
+    /** Float64 gradcheck (and, when asked, gradgradcheck) of m with respect to x and every parameter. */
     static void gradcheckModule(Module m, Tensor x, boolean second) {
-        var params = m.namedParameters();
-        var names = new ArrayList<>(params.keySet());
-        Tensor[] inputs = new Tensor[names.size() + 1];
-        inputs[0] = x;
-        for (int i = 0; i < names.size(); i++) inputs[i + 1] = params.get(names.get(i)).detach();
-        Function<Tensor[], Tensor> f = xs -> {
-            var bound = new LinkedHashMap<String, Tensor>();
-            for (int i = 0; i < names.size(); i++) bound.put(names.get(i), xs[i + 1]);
-            return m.functionalCall(bound, xs[0]);
-        };
-        GradCheck.gradcheck(f, inputs);
-        if (second) GradCheck.gradgradcheck(f, inputs);
+        ModuleCheck.gradcheck(m, x);
+        if (second) ModuleCheck.gradgradcheck(m, x);
+    }
+
+    /** Overwrites the parameter {@code name} of m with {@code values} (row-major, the parameter's shape). */
+    static void set(Module m, String name, double... values) {
+        Tensor p = m.namedParameters().get(name);
+        if (p == null) throw new IllegalArgumentException("no parameter " + name + " in " + m.namedParameters().keySet());
+        try (var ignored = GradMode.noGrad()) {
+            p.copy_(Tensor.of(values, p.shape()).to(p.dtype()));
+        }
     }
 
     static double maxAbsDiff(double[] a, double[] b) {

@@ -18,7 +18,7 @@ class UNetTest {
         for (UNet.Pooling p : UNet.Pooling.values()) {
             var g = new Generator(1);
             var m = new UNet(1, 1, 2, 1, 1, p, F64, g);
-            MgTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4), false);
+            OperatorTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4), false);
         }
     }
 
@@ -26,7 +26,7 @@ class UNetTest {
     void gradients2d() {
         var g = new Generator(2);
         var m = new UNet(1, 1, 1, 1, 2, UNet.Pooling.AVG, F64, g);
-        MgTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4, 4), false);
+        OperatorTesting.gradcheckModule(m, g.randn(F64, 1, 1, 4, 4), false);
     }
 
     /** Per block 2 convs 3-wide; per level up a transposed conv 2-wide; a pointwise head. */
