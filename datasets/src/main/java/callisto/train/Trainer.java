@@ -131,8 +131,10 @@ public final class Trainer {
             while (epoch < epochs && !stopRequested) {
                 if (bar != null) bar.set("epoch", (epoch + 1) + "/" + epochs);
                 if (!runEpoch(bar)) break;
-                if (bar != null) bar.set("epoch_loss", log.last("epoch_loss"));
-                if (bar != null && xVal != null) bar.set("val_loss", log.last("val_loss"));
+                if (bar != null) {
+                    bar.set("epoch_loss", log.last("epoch_loss"));
+                    if (xVal != null) bar.set("val_loss", log.last("val_loss"));
+                }
                 // made at the first epoch end, so closing it never draws an empty log (a plot of nothing throws)
                 if (progress && livePlot && curve == null) curve = Display.live(this::lossPlot);
                 if (curve != null) curve.refresh();

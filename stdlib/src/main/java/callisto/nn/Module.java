@@ -150,11 +150,16 @@ public abstract class Module {
      * name, as PyTorch's {@code named_parameters()}. A tensor shared by two modules appears once, under its first path.
      */
     public final LinkedHashMap<String, Tensor> namedParameters() {
-        var out = new LinkedHashMap<String, Tensor>();
-        Set<Tensor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        return collectOnce(m -> m.parameters);
+    }
+
+    /** Each module's own entries by dotted path, depth first; an object reachable twice appears under its first path. */
+    private <T> LinkedHashMap<String, T> collectOnce(java.util.function.Function<Module, Map<String, T>> own) {
+        var out = new LinkedHashMap<String, T>();
+        Set<T> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (var e : namedModules().entrySet()) {
-            for (var p : e.getValue().parameters.entrySet()) {
-                if (seen.add(p.getValue())) out.put(join(e.getKey(), p.getKey()), p.getValue());
+            for (var x : own.apply(e.getValue()).entrySet()) {
+                if (seen.add(x.getValue())) out.put(join(e.getKey(), x.getKey()), x.getValue());
             }
         }
         return out;
@@ -175,14 +180,7 @@ public abstract class Module {
      * (as in PyTorch); {@code callisto.train.Trainer} checkpoints their states beside it.
      */
     public final LinkedHashMap<String, Generator> namedGenerators() {
-        var out = new LinkedHashMap<String, Generator>();
-        Set<Generator> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (var e : namedModules().entrySet()) {
-            for (var g : e.getValue().generators.entrySet()) {
-                if (seen.add(g.getValue())) out.put(join(e.getKey(), g.getKey()), g.getValue());
-            }
-        }
-        return out;
+        return collectOnce(m -> m.generators);
     }
 
     /** This module (under the empty name) and every submodule by dotted path, depth first in registration order. */

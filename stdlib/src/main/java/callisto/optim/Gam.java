@@ -1,6 +1,5 @@
 package callisto.optim;
 
-import callisto.tensor.GradMode;
 import callisto.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,77 +60,35 @@ public final class Gam extends Optimizer {
     @Override
     public Tensor step(Supplier<Tensor> lossClosure) {
         Tensor loss = lossClosure.get();
-        Map<String, double[]> g0 = new LinkedHashMap<>();
-        for (var e : params().entrySet()) {
-            if (e.getValue().grad() != null) g0.put(e.getKey(), e.getValue().grad().toArray());
-        }
+        Map<String, Tensor> params = params();
+        Map<String, double[]> g0 = Perturbation.gradients(params);
         if (g0.isEmpty()) return loss;
-        Map<String, Tensor> moved = new LinkedHashMap<>();
-        for (String k : g0.keySet()) moved.put(k, params().get(k));
-        Map<String, Tensor> saved = Buf.values(moved);
+        Map<String, Tensor> saved = Perturbation.save(params, g0);
+        Map<String, Tensor> h = new LinkedHashMap<>();
         try {
-            perturb(g0, rhoPrime / (norm(g0) + XI));
-            Map<String, double[]> g1 = grads(lossClosure, g0);
-            restore(saved);
+            Perturbation.perturb(params, g0, rhoPrime / (Perturbation.norm(g0) + XI));
+            Map<String, double[]> g1 = Perturbation.gradientsAfter(params, lossClosure, g0);
+            Perturbation.restore(params, saved);
             Map<String, double[]> d = new LinkedHashMap<>();
             for (var e : g0.entrySet()) {
                 double[] a = g1.get(e.getKey()).clone(), b = e.getValue();
                 for (int i = 0; i < a.length; i++) a[i] -= b[i];
                 d.put(e.getKey(), a);
             }
-            perturb(d, rho / (norm(d) + XI));
-            Map<String, double[]> g2 = grads(lossClosure, g0);
-            perturb(g2, rhoPrime / (norm(g2) + XI));
-            Map<String, double[]> g3 = grads(lossClosure, g0);
-            Map<String, Tensor> h = new LinkedHashMap<>();
+            Perturbation.perturb(params, d, rho / (Perturbation.norm(d) + XI));
+            Map<String, double[]> g2 = Perturbation.gradientsAfter(params, lossClosure, g0);
+            Perturbation.perturb(params, g2, rhoPrime / (Perturbation.norm(g2) + XI));
+            Map<String, double[]> g3 = Perturbation.gradientsAfter(params, lossClosure, g0);
             double c = alpha * rho / rhoPrime;
             for (var e : g1.entrySet()) {
                 double[] a = e.getValue(), b2 = g2.get(e.getKey()), b3 = g3.get(e.getKey());
                 for (int i = 0; i < a.length; i++) a[i] += c * (b3[i] - b2[i]);
-                h.put(e.getKey(), Buf.make(a, params().get(e.getKey())));
+                h.put(e.getKey(), Buf.make(a, params.get(e.getKey())));
             }
-            restore(saved);
-            saved = null;
-            apply(h);
         } finally {
-            if (saved != null) restore(saved);
+            Perturbation.restore(params, saved);
         }
+        apply(h);
         return loss;
-    }
-
-    private static double norm(Map<String, double[]> m) {
-        double sq = 0;
-        for (double[] a : m.values()) for (double x : a) sq += x * x;
-        return Math.sqrt(sq);
-    }
-
-    /** {@code θ += c·v} in place, for the parameters in {@code v}. */
-    private void perturb(Map<String, double[]> v, double c) {
-        try (var off = GradMode.noGrad()) {
-            for (var e : v.entrySet()) {
-                double[] a = e.getValue().clone();
-                for (int i = 0; i < a.length; i++) a[i] *= c;
-                Tensor p = params().get(e.getKey());
-                p.add_(Buf.make(a, p));
-            }
-        }
-    }
-
-    /** Copies the saved values back (exactly, not by subtracting the perturbations). */
-    private void restore(Map<String, Tensor> saved) {
-        try (var off = GradMode.noGrad()) {
-            for (var e : saved.entrySet()) params().get(e.getKey()).copy_(e.getValue());
-        }
-    }
-
-    /** The gradients after one more closure call, for the keys of {@code like}; a missing gradient is zero. */
-    private Map<String, double[]> grads(Supplier<Tensor> lossClosure, Map<String, double[]> like) {
-        lossClosure.get();
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (var e : like.entrySet()) {
-            Tensor gr = params().get(e.getKey()).grad();
-            out.put(e.getKey(), gr == null ? new double[e.getValue().length] : gr.toArray());
-        }
-        return out;
     }
 }

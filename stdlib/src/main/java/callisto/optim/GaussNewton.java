@@ -179,7 +179,7 @@ public final class GaussNewton {
         // The linearisation as a least-squares problem: loss L, "whitened" residuals w and Jacobian K with the
         // gradient Kᵀw and the Gauss-Newton model L - ½‖w‖² + ½‖w + Ks‖² (for least squares w = r, K = J).
         Tensor k, w;
-        double value;
+        double crossEntropy = Double.NaN;
         if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
             int b = out.size(0), c = out.size(1);
             Tensor j = Functional.perSampleJacobian(out.reshape(b * c), params).to(DType.FLOAT64);
@@ -187,15 +187,15 @@ public final class GaussNewton {
             Tensor[] kw = whitenCrossEntropy(j, z, targets);
             k = kw[0];
             w = kw[1];
-            value = crossEntropySum(z, targets);
+            crossEntropy = crossEntropySum(z, targets);
         } else {
             Tensor r = loss == null ? out : out.sub(targets.to(out.dtype())).reshape(out.numel());
             k = Functional.perSampleJacobian(r, params).to(DType.FLOAT64);
             w = r.detach().to(DType.FLOAT64);
-            value = halfSquaredNorm(w.toArray());
         }
         double[] wv = w.toArray();
         double half = halfSquaredNorm(wv);
+        double value = loss == Loss.SOFTMAX_CROSS_ENTROPY ? crossEntropy : half;
         double[] d = direction(k, w, lambda).toArray();
         double[] grad = k.transpose().matmul(w).toArray();
 

@@ -1,6 +1,5 @@
 package callisto.optim;
 
-import callisto.tensor.GradMode;
 import callisto.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,34 +30,18 @@ public final class Sam extends Optimizer {
     @Override
     public Tensor step(Supplier<Tensor> lossClosure) {
         Tensor loss = lossClosure.get();
-        Map<String, double[]> g = new LinkedHashMap<>();
-        double sq = 0;
-        for (var e : params().entrySet()) {
-            Tensor gr = e.getValue().grad();
-            if (gr == null) continue;
-            double[] a = gr.toArray();
-            for (double x : a) sq += x * x;
-            g.put(e.getKey(), a);
-        }
+        Map<String, Tensor> params = params();
+        Map<String, double[]> g = Perturbation.gradients(params);
         if (g.isEmpty()) return loss;
-        double c = rho / (Math.sqrt(sq) + 1e-12);
-        Map<String, Tensor> eps = new LinkedHashMap<>();
-        try (var off = GradMode.noGrad()) {
-            for (var e : g.entrySet()) {
-                double[] a = e.getValue();
-                for (int i = 0; i < a.length; i++) a[i] *= c;
-                Tensor p = params().get(e.getKey());
-                Tensor d = Buf.make(a, p);
-                eps.put(e.getKey(), d);
-                p.add_(d);
-            }
-        }
-        lossClosure.get();
-        try (var off = GradMode.noGrad()) {
-            for (var e : eps.entrySet()) params().get(e.getKey()).sub_(e.getValue());
+        Map<String, Tensor> saved = Perturbation.save(params, g);
+        try {
+            Perturbation.perturb(params, g, rho / (Perturbation.norm(g) + 1e-12));
+            lossClosure.get();
+        } finally {
+            Perturbation.restore(params, saved);
         }
         Map<String, Tensor> grads = new LinkedHashMap<>();
-        for (var e : params().entrySet()) {
+        for (var e : params.entrySet()) {
             Tensor gr = e.getValue().grad();
             if (gr != null) grads.put(e.getKey(), gr.detach());
         }

@@ -338,11 +338,9 @@ public final class Conv {
             full = padMap(size, p, p, options.paddingMode(), dim, full.shape).applyAdjoint(full, dim);
         }
         if (b == null) return full;
-        int[] view = new int[full.dim() - spatial];
-        Arrays.fill(view, 1);
-        view[view.length - 1] = b.numel();
-        int[] bshape = Arrays.copyOf(view, full.dim());
-        for (int i = view.length; i < bshape.length; i++) bshape[i] = 1;
+        int[] bshape = new int[full.dim()]; // [1, o, 1...] batched, [o, 1...] unbatched
+        Arrays.fill(bshape, 1);
+        bshape[full.dim() - spatial - 1] = b.numel();
         return full.add(b.reshape(bshape));
     }
 }

@@ -295,7 +295,6 @@ final class Simd {
         return i;
     }
 
-
     private static int log1p(float[] x, float[] out, int n) {
         int i = 0;
         for (int up = F.loopBound(n); i < up; i += F.length()) VecMath.log1p(FloatVector.fromArray(F, x, i)).intoArray(out, i);
