@@ -13,7 +13,7 @@ abstract class ConvLayer extends Module {
     final int inChannels, outChannels;
     final int[] kernelSize;
     final ConvOptions options;
-    final boolean hasBias;
+    final boolean hasBias, transposed;
 
     /**
      * Checks the arguments and registers "weight" of {@code weightShape} and, when {@code bias}, "bias" [out];
@@ -27,6 +27,7 @@ abstract class ConvLayer extends Module {
         this.kernelSize = kernelSize.clone();
         this.options = options;
         this.hasBias = bias;
+        this.transposed = transposed;
         int[] shape = new int[2 + kernelSize.length];
         shape[0] = transposed ? inChannels : outChannels;
         shape[1] = (transposed ? outChannels : inChannels) / groups;
@@ -53,6 +54,6 @@ abstract class ConvLayer extends Module {
     protected String extraRepr() {
         String k = kernelSize.length == 1 ? "(" + kernelSize[0] + ",)" : Layers.pair(kernelSize);
         return inChannels + ", " + outChannels + ", kernel_size=" + k + ", "
-                + Convs.repr(options, kernelSize.length, this instanceof ConvTranspose2d || this instanceof ConvTranspose1d) + ", bias=" + hasBias;
+                + Convs.repr(options, kernelSize.length, transposed) + ", bias=" + hasBias;
     }
 }

@@ -77,11 +77,7 @@ public final class Scores {
     public static Tensor relativeL2(Tensor pred, Tensor target, int... dims) {
         Tensor d = diff("relativeL2", pred, target);
         Tensor t = target.to(DType.FLOAT64);
-        int[] r = dims == null || dims.length == 0 ? tail(pred.dim()) : normalize("relativeL2", dims, pred.dim());
-        if (r.length == 0) {
-            throw new IllegalArgumentException("Scores.relativeL2: pred has shape " + Arrays.toString(pred.shape())
-                    + "; expected at least 2 dims (batch first) or explicit dims");
-        }
+        int[] r = sampleDims("relativeL2", pred, dims);
         Tensor num = d.mul(d).sum(r, false).sqrt();
         Tensor den = t.mul(t).sum(r, false).sqrt();
         return num.div(den).mean();
@@ -100,11 +96,7 @@ public final class Scores {
         }
         Tensor d = diff("relativeH1", pred, target);
         Tensor t = target.to(DType.FLOAT64);
-        int[] r = dims == null || dims.length == 0 ? tail(pred.dim()) : normalize("relativeH1", dims, pred.dim());
-        if (r.length == 0) {
-            throw new IllegalArgumentException("Scores.relativeH1: pred has shape " + Arrays.toString(pred.shape())
-                    + "; expected at least 2 dims (batch first) or explicit dims");
-        }
+        int[] r = sampleDims("relativeH1", pred, dims);
         for (int dim : r) {
             if (pred.size(dim) < 2) {
                 throw new IllegalArgumentException("Scores.relativeH1: dim " + dim + " of shape " + Arrays.toString(pred.shape())
@@ -112,6 +104,16 @@ public final class Scores {
             }
         }
         return h1Squared(d, r, h).sqrt().div(h1Squared(t, r, h).sqrt()).mean();
+    }
+
+    /** The dims a per-sample score reduces: the given ones, or every dim but the batch. */
+    private static int[] sampleDims(String op, Tensor pred, int[] dims) {
+        int[] r = dims == null || dims.length == 0 ? tail(pred.dim()) : normalize(op, dims, pred.dim());
+        if (r.length == 0) {
+            throw new IllegalArgumentException("Scores." + op + ": pred has shape " + Arrays.toString(pred.shape())
+                    + "; expected at least 2 dims (batch first) or explicit dims");
+        }
+        return r;
     }
 
     private static Tensor h1Squared(Tensor u, int[] dims, double h) {
